@@ -1,0 +1,3 @@
+from wxcc_policy.cli import main
+
+raise SystemExit(main())

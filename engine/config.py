@@ -1,0 +1,72 @@
+"""The configuration file (`.wxcc-policy.yaml`), validated by schemas/config.schema.json."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema_rs
+
+from wxcc_policy.errors import UsageError
+from wxcc_policy.lang.shapes import did_you_mean
+from wxcc_policy.policyset import PolicySet
+from wxcc_policy.validation import violations_of
+from wxcc_policy.yamlfiles import YamlFile, read_yaml_file
+
+DEFAULT_CONFIG = ".wxcc-policy.yaml"
+
+
+@dataclass(frozen=True)
+class Config:
+    parameters: dict[str, Any] = field(default_factory=dict)
+    format: str | None = None
+    fail_on: str | None = None
+    policy_dirs: tuple[Path, ...] = ()
+    select: tuple[str, ...] = ()
+    skip: tuple[str, ...] = ()
+    file: YamlFile | None = None
+
+
+def load_config(path: Path | None, explicit: bool) -> Config:
+    """Read the configuration; a missing default file is no configuration at all."""
+    if path is None or (not explicit and not path.is_file()):
+        return Config()
+    if not path.is_file():
+        raise UsageError("configuration file not found", str(path))
+    file = read_yaml_file(path)
+    file.check_schema("config")
+    d = file.data
+    base = path.parent
+    return Config(
+        parameters=dict(d.get("parameters", {})),
+        format=d.get("format"),
+        fail_on=d.get("failOn"),
+        policy_dirs=tuple(base / p for p in d.get("policyDirs", [])),
+        select=tuple(d.get("select", [])),
+        skip=tuple(d.get("skip", [])),
+        file=file,
+    )
+
+
+def policy_parameters(policies: PolicySet, config: Config) -> dict[str, dict[str, Any]]:
+    """Parameter values per policy id: defaults, overridden by the configuration."""
+    declared = {p.name: p for policy in policies.policies for p in policy.info.parameters}
+    for name, value in config.parameters.items():
+        where = config.file.where(("parameters", name)) if config.file else ""
+        if name not in declared:
+            raise UsageError(f"no loaded policy has a parameter {name!r}{did_you_mean(name, declared)}", where)
+        for policy in policies.policies:
+            for param in policy.info.parameters:
+                if param.name == name:
+                    _check_value(param.schema, value, f"{name} (of {policy.info.id})", where)
+    return {
+        policy.info.id: {p.name: config.parameters.get(p.name, p.default) for p in policy.info.parameters}
+        for policy in policies.policies
+    }
+
+
+def _check_value(schema: dict[str, Any], value: Any, name: str, where: str) -> None:
+    problems = violations_of(jsonschema_rs.Draft202012Validator(schema), value)
+    if problems:
+        raise UsageError(f"parameter {name}: {problems[0].message}", where)

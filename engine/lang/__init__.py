@@ -1,0 +1,1 @@
+"""The policy expression language: lexer, parser, compiler to closures, built-in functions."""

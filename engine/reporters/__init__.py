@@ -1,0 +1,15 @@
+"""Output formats: a registry from name to renderer. Adding one is a module plus a line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from wxcc_policy.reporters import json_report, text_report
+from wxcc_policy.results import RunResult
+
+Renderer = Callable[[RunResult, bool], str]
+
+REPORTERS: dict[str, Renderer] = {
+    "text": text_report.render,
+    "json": json_report.render,
+}

@@ -1,0 +1,110 @@
+"""Reading input documents (JSON or YAML) into values that know their positions."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from wxcc_policy.errors import InputError
+from wxcc_policy.jsonsource import JsonLocator, parse_json
+from wxcc_policy.positions import line_columns
+from wxcc_policy.yamlsource import YamlLocator, parse_yaml
+
+YAML_SUFFIXES = (".yaml", ".yml")
+DOCUMENT_SUFFIXES = (".json", *YAML_SUFFIXES)
+
+
+class Locator(Protocol):
+    def offset(self, parts: tuple[str, ...]) -> int: ...
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int
+    column: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class Document:
+    path: str
+    text: str
+    data: Any
+    digest: str
+    locator: Locator = field(repr=False)
+
+    def positions(self, pointers: list[str]) -> dict[str, Position]:
+        """Positions of the values the pointers name (of their nearest existing ancestor)."""
+        offsets = {p: self.locator.offset(split_pointer(p)) for p in pointers}
+        lines = line_columns(self.text, offsets.values())
+        return {p: Position(*lines[off], off) for p, off in offsets.items()}
+
+
+@dataclass(frozen=True)
+class ParseFailure:
+    path: str
+    digest: str
+    message: str
+    line: int
+    column: int
+
+
+def split_pointer(pointer: str) -> tuple[str, ...]:
+    if not pointer:
+        return ()
+    return tuple(p.replace("~1", "/").replace("~0", "~") for p in pointer[1:].split("/"))
+
+
+def join_pointer(parts: tuple[str | int, ...] | list[str | int]) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def read_document(path: Path, display: str | None = None) -> Document | ParseFailure:
+    """Read and parse one file; a file that cannot be parsed is a value, not an exception."""
+    shown = display or str(path)
+    raw = path.read_bytes()
+    digest = "sha256:" + hashlib.sha256(raw).hexdigest()
+    text = ""
+    try:
+        text = decode_utf8(raw)
+        del raw
+        return parse_text(text, shown, digest, yaml_syntax=path.suffix.lower() in YAML_SUFFIXES)
+    except InputError as exc:
+        line, column = line_columns(text, [exc.offset])[exc.offset] if text else _byte_position(exc)
+        return ParseFailure(shown, digest, exc.message, line, column)
+
+
+def parse_text(text: str, path: str, digest: str, yaml_syntax: bool) -> Document:
+    if not text.strip():
+        raise InputError("the file is empty", 0)
+    if yaml_syntax:
+        data, root = parse_yaml(text)
+        return Document(path, text, data, digest, YamlLocator(root))
+    return Document(path, text, parse_json(text), digest, JsonLocator(text))
+
+
+class _Utf8Error(InputError):
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message, 0)
+        self.line, self.column = line, column
+
+
+def decode_utf8(raw: bytes) -> str:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        prefix = raw[: exc.start].decode("utf-8")
+        (line, column) = line_columns(prefix + "\n", [len(prefix)])[len(prefix)]
+        raise _Utf8Error(
+            f"invalid UTF-8: byte 0x{raw[exc.start]:02x} at byte offset {exc.start}", line, column
+        ) from None
+    # A byte-order mark is not content; editors do not count it as a column.
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _byte_position(exc: InputError) -> tuple[int, int]:
+    if isinstance(exc, _Utf8Error):
+        return exc.line, exc.column
+    return 1, 1

@@ -1,0 +1,200 @@
+"""Safe YAML reading: our own constructor over PyYAML's node graph.
+
+PyYAML only composes nodes (libyaml when available); building values here
+lets us keep node positions, reject duplicate keys and non-standard tags
+(nothing is ever instantiated from a tag), resolve plain scalars by the YAML
+1.2 core schema (so `2026-01-01` and `no` stay strings), and bound how far
+aliases may expand, which answers alias bombs in milliseconds.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from wxcc_policy.errors import InputError
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_TAG = "tag:yaml.org,2002:"
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_INT_BASED = re.compile(r"^0o[0-7]+$|^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_NON_FINITE = re.compile(r"^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$")
+
+#: An aliased document may expand to at most this many values in all.
+MAX_EXPANDED_NODES = 5_000_000
+
+
+def compose_yaml(text: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=_Loader)  # type: ignore[no-any-return]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = " ".join(p for p in (exc.context, exc.problem) if p)
+        raise InputError(f"invalid YAML: {message}", mark.index if mark else 0) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"invalid YAML: {exc}", 0) from None
+    except RecursionError:
+        raise InputError("invalid YAML: nesting is too deep", 0) from None
+
+
+def parse_yaml(text: str) -> tuple[Any, yaml.Node | None]:
+    """Return (value, root node). Raises InputError with a character offset."""
+    root = compose_yaml(text)
+    if root is None:
+        return None, None
+    try:
+        return _Constructor().build(root), root
+    except RecursionError:
+        raise InputError("invalid YAML: nesting is too deep", root.start_mark.index) from None
+
+
+class _Constructor:
+    def __init__(self) -> None:
+        self._built: dict[int, Any] = {}
+        self._sizes: dict[int, int] = {}
+        self._expanded = 0
+
+    def build(self, node: yaml.Node) -> Any:
+        key = id(node)
+        if key in self._built:
+            if key not in self._sizes:
+                raise InputError("invalid YAML: an alias refers to a value that contains it", node.start_mark.index)
+            # An alias: its value is shared, but consumers will walk it again.
+            self._count(node, self._sizes[key])
+            return self._built[key]
+        before = self._expanded
+        value = self._build_new(node)
+        self._sizes[key] = self._expanded - before
+        return value
+
+    def _count(self, node: yaml.Node, n: int) -> None:
+        self._expanded += n
+        if self._expanded > MAX_EXPANDED_NODES:
+            raise InputError(
+                f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} values; refusing (alias bomb?)",
+                node.start_mark.index,
+            )
+
+    def _build_new(self, node: yaml.Node) -> Any:
+        self._count(node, 1)
+        if isinstance(node, yaml.ScalarNode):
+            return scalar_value(node)
+        if isinstance(node, yaml.SequenceNode):
+            _require_tag(node, "seq")
+            items: list[Any] = []
+            self._built[id(node)] = items
+            items.extend(self.build(child) for child in node.value)
+            return items
+        _require_tag(node, "map")
+        mapping: dict[Any, Any] = {}
+        self._built[id(node)] = mapping
+        self._fill_mapping(node, mapping)
+        return mapping
+
+    def _fill_mapping(self, node: yaml.MappingNode, mapping: dict[Any, Any]) -> None:
+        merged: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _TAG + "merge":
+                merged.update(self._merge_sources(value_node))
+                continue
+            key = self.build(key_node)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                raise InputError("invalid YAML: mapping keys must be scalars", key_node.start_mark.index)
+            if key in mapping:
+                raise InputError(f"invalid YAML: duplicate key {key!r}", key_node.start_mark.index)
+            mapping[key] = self.build(value_node)
+        for key, value in merged.items():
+            mapping.setdefault(key, value)
+
+    def _merge_sources(self, node: yaml.Node) -> dict[Any, Any]:
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        out: dict[Any, Any] = {}
+        for source in reversed(sources):
+            value = self.build(source)
+            if not isinstance(value, dict):
+                raise InputError("invalid YAML: '<<' merges mappings only", source.start_mark.index)
+            out.update(value)
+        return out
+
+
+def _require_tag(node: yaml.Node, kind: str) -> None:
+    if node.tag != _TAG + kind:
+        raise InputError(f"invalid YAML: unsupported tag {node.tag!r}", node.start_mark.index)
+
+
+def scalar_value(node: yaml.ScalarNode) -> Any:
+    """Resolve a scalar by the YAML 1.2 core schema; explicit standard tags are honoured."""
+    text: str = node.value
+    tag = node.tag
+    if node.style is None and not node.tag.startswith("!") and tag != _TAG + "str":
+        tag = _resolve_plain(text, node)
+    if tag in (_TAG + "str", _TAG + "timestamp"):
+        return text
+    if tag == _TAG + "null":
+        return None
+    if tag == _TAG + "bool":
+        return _BOOL.get(text, text.lower() in ("yes", "on", "true"))
+    if tag == _TAG + "int":
+        return int(text, 0) if _INT_BASED.match(text) else int(text)
+    if tag == _TAG + "float" and _FLOAT.match(text):
+        return float(text)
+    if tag == _TAG + "float" and _NON_FINITE.match(text):
+        raise InputError(f"invalid YAML: {text} is not a finite number", node.start_mark.index)
+    raise InputError(f"invalid YAML: unsupported tag {tag!r}", node.start_mark.index)
+
+
+def _resolve_plain(text: str, node: yaml.ScalarNode) -> str:
+    if _NULL.match(text):
+        return _TAG + "null"
+    if text in _BOOL:
+        return _TAG + "bool"
+    if _INT.match(text) or _INT_BASED.match(text):
+        return _TAG + "int"
+    if _FLOAT.match(text) or _NON_FINITE.match(text):
+        return _TAG + "float"
+    return _TAG + "str"
+
+
+def node_at(root: yaml.Node, parts: tuple[str, ...]) -> yaml.Node:
+    """The node a pointer names, or its deepest existing ancestor."""
+    node = root
+    for part in parts:
+        child = _child(node, part)
+        if child is None:
+            break
+        node = child
+    return node
+
+
+class YamlLocator:
+    """Maps JSON Pointer segments to the character offset of the YAML node."""
+
+    def __init__(self, root: yaml.Node | None) -> None:
+        self._root = root
+
+    def offset(self, parts: tuple[str, ...]) -> int:
+        return 0 if self._root is None else int(node_at(self._root, parts).start_mark.index)
+
+
+def _child(node: yaml.Node, part: str) -> yaml.Node | None:
+    if isinstance(node, yaml.SequenceNode):
+        return node.value[int(part)] if part.isdigit() and int(part) < len(node.value) else None
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    merges = []
+    for key_node, value_node in node.value:
+        if key_node.tag == _TAG + "merge":
+            merges.extend(value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node])
+        elif isinstance(key_node, yaml.ScalarNode) and str(scalar_value(key_node)) == part:
+            return value_node  # type: ignore[no-any-return]
+    for source in merges:
+        found = _child(source, part)
+        if found is not None:
+            return found
+    return None
