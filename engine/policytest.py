@@ -1,0 +1,155 @@
+"""`wxcc-policy test`: data-driven policy tests, compared as exact sets of findings."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from wxcc_policy.checker import CheckSettings, check_document, select_policies
+from wxcc_policy.config import Config, policy_parameters
+from wxcc_policy.errors import UsageError
+from wxcc_policy.policyset import PolicySet
+from wxcc_policy.results import Finding
+from wxcc_policy.sources import Document, ParseFailure, parse_text, read_document
+from wxcc_policy.yamlfiles import YamlFile, read_yaml_file
+
+TEST_SUFFIXES = (".test.yaml", ".test.yml")
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    file: str
+    name: str
+    missing: tuple[str, ...]
+    unexpected: tuple[str, ...]
+    error: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return not self.missing and not self.unexpected and self.error is None
+
+
+@dataclass(frozen=True)
+class TestReport:
+    cases: tuple[CaseResult, ...]
+    untested: tuple[str, ...]
+
+    @property
+    def passed(self) -> bool:
+        return all(c.passed for c in self.cases)
+
+
+def find_test_files(paths: Iterable[str]) -> list[Path]:
+    found: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.name.endswith(TEST_SUFFIXES)))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise UsageError("no such file or directory", given)
+    return found
+
+
+def run_test_files(paths: Iterable[str], policies: PolicySet) -> TestReport:
+    results: list[CaseResult] = []
+    exercised: set[str] = set()
+    named: set[str] = set()
+    for path in find_test_files(paths):
+        file = read_yaml_file(path)
+        file.check_schema("policy-test")
+        named.update(select_policies(policies, file.data["policies"], ()))
+        for index, case in enumerate(file.data["cases"]):
+            result = _run_case(file, index, case, policies)
+            results.append(result)
+            exercised.update(e.split(" ")[0] for e in _expected_labels(case) if not e.startswith("key "))
+            exercised.update(_policies_of_keys(case))
+    untested = tuple(sorted(named - exercised))
+    return TestReport(tuple(results), untested)
+
+
+def _policies_of_keys(case: dict[str, Any]) -> set[str]:
+    return {str(e["key"]).split(":")[0] for e in case["expect"] if "key" in e}
+
+
+def _run_case(file: YamlFile, index: int, case: dict[str, Any], policies: PolicySet) -> CaseResult:
+    defaults = file.data
+    params = {**defaults.get("parameters", {}), **case.get("parameters", {})}
+    config = Config(parameters=params, file=file)
+    settings = CheckSettings(
+        paths=(),
+        as_of=case.get("asOf", defaults.get("asOf")),
+        fail_on="info",
+        parameters=policy_parameters(policies, config),
+        policy_ids=select_policies(policies, defaults["policies"], ()),
+    )
+    snapshot = case.get("snapshot", defaults.get("snapshot"))
+    if snapshot is None:
+        raise UsageError("the case has no snapshot (give one in the case or for the whole file)",
+                         file.where(("cases", index)))
+    document = _snapshot(file, snapshot, ("cases", index, "snapshot") if "snapshot" in case else ("snapshot",))
+    result = check_document(document, settings, policies)
+    if result.parse_error or result.schema_errors:
+        problem = result.parse_error.message if result.parse_error else "; ".join(
+            f"{e.pointer}: {e.message}" for e in result.schema_errors)
+        return CaseResult(file.path, case["name"], (), (), error=f"the snapshot is not valid: {problem}")
+    return _compare(file.path, case, result.findings)
+
+
+def _snapshot(file: YamlFile, snapshot: Any, parts: tuple[str | int, ...]) -> Document | ParseFailure:
+    if isinstance(snapshot, str):
+        path = Path(file.path).parent / snapshot
+        if not path.is_file():
+            raise UsageError(f"snapshot file not found: {path}", file.where(parts))
+        return read_document(path)
+    text = json.dumps(snapshot, indent=1)
+    return parse_text(text, file.where(parts), "sha256:" + hashlib.sha256(text.encode()).hexdigest(), False)
+
+
+def _expected_labels(case: dict[str, Any]) -> list[str]:
+    return [f"key {e['key']}" if "key" in e else f"{e['policy']} {e['pointer']}" for e in case["expect"]]
+
+
+def _compare(path: str, case: dict[str, Any], findings: tuple[Finding, ...]) -> CaseResult:
+    remaining = list(findings)
+    missing = []
+    for label in _expected_labels(case):
+        match = next((f for f in remaining if label in (f"key {f.key}", f"{f.policy} {f.pointer}")), None)
+        if match is None:
+            missing.append(label)
+        else:
+            remaining.remove(match)
+    unexpected = tuple(f"{f.policy} {f.pointer} ({f.key}): {f.message}" for f in remaining)
+    return CaseResult(path, case["name"], tuple(missing), unexpected)
+
+
+def render_tests(report: TestReport, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(_as_json(report), indent=2, ensure_ascii=False) + "\n"
+    lines = []
+    for case in report.cases:
+        lines.append(f"{'PASS' if case.passed else 'FAIL'} {case.file}: {case.name}")
+        if case.error:
+            lines.append(f"    error: {case.error}")
+        lines += [f"    missing:    {m}" for m in case.missing]
+        lines += [f"    unexpected: {u}" for u in case.unexpected]
+    lines += [f"UNTESTED {pid}: no case expects a finding from it" for pid in report.untested]
+    passed = sum(c.passed for c in report.cases)
+    lines.append(f"policy tests: {passed} passed, {len(report.cases) - passed} failed, "
+                 f"{len(report.untested)} untested polic{'y' if len(report.untested) == 1 else 'ies'}")
+    return "\n".join(lines) + "\n"
+
+
+def _as_json(report: TestReport) -> dict[str, Any]:
+    passed = sum(c.passed for c in report.cases)
+    return {
+        "cases": [{"file": c.file, "name": c.name, "passed": c.passed, "missing": list(c.missing),
+                   "unexpected": list(c.unexpected), "error": c.error} for c in report.cases],
+        "untested": list(report.untested),
+        "summary": {"passed": passed, "failed": len(report.cases) - passed, "untested": len(report.untested)},
+    }
