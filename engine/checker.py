@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from wxcc_policy import __version__
 from wxcc_policy.errors import UsageError
@@ -19,8 +18,7 @@ from wxcc_policy.validation import violations
 TOOL_NAME = "wxcc-policy"
 
 
-@dataclass(frozen=True)
-class CheckSettings:
+class CheckSettings(NamedTuple):
     paths: tuple[str, ...]
     as_of: str | None
     fail_on: str

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jsonschema_rs
 
@@ -17,9 +16,8 @@ from wxcc_policy.yamlfiles import YamlFile, read_yaml_file
 DEFAULT_CONFIG = ".wxcc-policy.yaml"
 
 
-@dataclass(frozen=True)
-class Config:
-    parameters: dict[str, Any] = field(default_factory=dict)
+class Config(NamedTuple):
+    parameters: dict[str, Any] = {}  # noqa: RUF012 - never mutated
     format: str | None = None
     fail_on: str | None = None
     policy_dirs: tuple[Path, ...] = ()

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from wxcc_policy.lang.runtime import Runtime
 from wxcc_policy.policyset import Env, EvalFailure, Policy, PolicyInfo
 
 
-@dataclass(frozen=True)
-class RawFinding:
+class RawFinding(NamedTuple):
     """A finding before it is located: `target` is the document element it is about."""
 
     policy: PolicyInfo

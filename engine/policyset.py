@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from wxcc_policy.errors import UsageError
 from wxcc_policy.lang.compiler import CompileProblem, Compiler, Namespace
@@ -34,16 +33,14 @@ class EvalFailure(Exception):
         self.where = where
 
 
-@dataclass(frozen=True)
-class Parameter:
+class Parameter(NamedTuple):
     name: str
     default: Any
     schema: dict[str, Any]
     description: str
 
 
-@dataclass(frozen=True)
-class PolicyInfo:
+class PolicyInfo(NamedTuple):
     id: str
     title: str
     severity: str
@@ -54,15 +51,13 @@ class PolicyInfo:
     source: str
 
 
-@dataclass(frozen=True)
-class Loop:
+class Loop(NamedTuple):
     name: str
     items: Fn
     where: Fn | None
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     at: Fn
     field: Render | None
     key: Render
@@ -70,8 +65,7 @@ class Report:
     lets: tuple[tuple[str, Fn], ...]
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(NamedTuple):
     info: PolicyInfo
     defines: tuple[tuple[str, Fn], ...]
     loops: tuple[Loop, ...]
@@ -81,16 +75,14 @@ class Policy:
     file: YamlFile
 
 
-@dataclass(frozen=True)
-class DocumentSpec:
+class DocumentSpec(NamedTuple):
     schema: str
     root_names: tuple[str, ...]
     as_of: Fn
     subject: Fn
 
 
-@dataclass(frozen=True)
-class LibraryEntry:
+class LibraryEntry(NamedTuple):
     name: str
     kind: str  # "value" or "function"
     params: tuple[str, ...]
@@ -99,8 +91,7 @@ class LibraryEntry:
     expression: str
 
 
-@dataclass(frozen=True)
-class PolicySet:
+class PolicySet(NamedTuple):
     policies: tuple[Policy, ...]
     document: DocumentSpec
     values: dict[str, Fn]

@@ -5,9 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from wxcc_policy.checker import CheckSettings, check_document, select_policies
 from wxcc_policy.config import Config, policy_parameters
@@ -20,8 +19,7 @@ from wxcc_policy.yamlfiles import YamlFile, read_yaml_file
 TEST_SUFFIXES = (".test.yaml", ".test.yml")
 
 
-@dataclass(frozen=True)
-class CaseResult:
+class CaseResult(NamedTuple):
     file: str
     name: str
     missing: tuple[str, ...]
@@ -33,8 +31,7 @@ class CaseResult:
         return not self.missing and not self.unexpected and self.error is None
 
 
-@dataclass(frozen=True)
-class TestReport:
+class TestReport(NamedTuple):
     cases: tuple[CaseResult, ...]
     untested: tuple[str, ...]
 

@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
+
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 
 
-@dataclass(frozen=True)
-class Located:
+class Located(NamedTuple):
     message: str
     line: int
     column: int
 
 
-@dataclass(frozen=True)
-class SchemaError:
+class SchemaError(NamedTuple):
     pointer: str
     message: str
     line: int
     column: int
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     policy: str
     severity: str
     message: str
@@ -35,8 +33,7 @@ class Finding:
     waived: bool = False
 
 
-@dataclass(frozen=True)
-class FileResult:
+class FileResult(NamedTuple):
     file: str
     digest: str
     tenant: str | None = None
@@ -50,8 +47,7 @@ class FileResult:
         return self.parse_error is not None or bool(self.schema_errors)
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(NamedTuple):
     files: int
     counts: dict[str, int]
     waived: int
@@ -59,14 +55,13 @@ class Summary:
     passed: bool
 
 
-@dataclass(frozen=True)
-class RunResult:
+class RunResult(NamedTuple):
     tool: str
     version: str
     policy_digest: str
     policy_count: int
     fail_on: str
-    results: tuple[FileResult, ...] = field(default_factory=tuple)
+    results: tuple[FileResult, ...] = ()
 
     def summary(self) -> Summary:
         counts = dict.fromkeys(SEVERITIES, 0)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from wxcc_policy.errors import InputError
 from wxcc_policy.jsonsource import JsonLocator, parse_json
@@ -20,20 +19,18 @@ class Locator(Protocol):
     def offset(self, parts: tuple[str, ...]) -> int: ...
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):
     line: int
     column: int
     offset: int
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(NamedTuple):
     path: str
     text: str
     data: Any
     digest: str
-    locator: Locator = field(repr=False)
+    locator: Locator
 
     def positions(self, pointers: list[str]) -> dict[str, Position]:
         """Positions of the values the pointers name (of their nearest existing ancestor)."""
@@ -42,8 +39,7 @@ class Document:
         return {p: Position(*lines[off], off) for p, off in offsets.items()}
 
 
-@dataclass(frozen=True)
-class ParseFailure:
+class ParseFailure(NamedTuple):
     path: str
     digest: str
     message: str

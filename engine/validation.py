@@ -6,10 +6,9 @@ Schemas ship inside the package and are read with importlib.resources.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 import jsonschema_rs
 
@@ -18,8 +17,7 @@ from wxcc_policy.sources import join_pointer
 _MAX_VALUE_TEXT = 60
 
 
-@dataclass(frozen=True)
-class SchemaViolation:
+class SchemaViolation(NamedTuple):
     pointer: str
     message: str
 

@@ -5,9 +5,8 @@ Every error in them is reported as `file:line:column: message` (exit code 2).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -18,8 +17,7 @@ from wxcc_policy.validation import violations
 from wxcc_policy.yamlsource import node_at, parse_yaml
 
 
-@dataclass(frozen=True)
-class YamlFile:
+class YamlFile(NamedTuple):
     path: str
     text: str
     raw: bytes

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from wxcc_policy.lang import dates
 from wxcc_policy.lang.values import EvalError, hashable, render, sort_key, type_name
@@ -259,8 +258,7 @@ def _plain(fn: Callable[..., Any]) -> Callable[..., Any]:
     return apply
 
 
-@dataclass(frozen=True)
-class Builtin:
+class Builtin(NamedTuple):
     impl: Callable[..., Any]
     signature: str
     doc: str

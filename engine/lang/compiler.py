@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from wxcc_policy.lang import syntax as ast
@@ -28,7 +27,6 @@ class CompileProblem(Exception):
         self.offset = offset
 
 
-@dataclass
 class Namespace:
     """Names visible to an expression besides its own locals.
 
@@ -37,10 +35,11 @@ class Namespace:
     evaluated through the per-document runtime.
     """
 
-    shapes: Shapes
-    env_names: dict[str, Shape] = field(default_factory=dict)
-    values: dict[str, Callable[[], Shape]] = field(default_factory=dict)
-    functions: dict[str, tuple[tuple[str, ...], Callable[[], Shape]]] = field(default_factory=dict)
+    def __init__(self, shapes: Shapes, env_names: dict[str, Shape]) -> None:
+        self.shapes = shapes
+        self.env_names = env_names
+        self.values: dict[str, Callable[[], Shape]] = {}
+        self.functions: dict[str, tuple[tuple[str, ...], Callable[[], Shape]]] = {}
 
     def all_names(self) -> list[str]:
         return [*self.env_names, *self.values]

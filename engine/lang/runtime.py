@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from wxcc_policy.lang.compiler import RUNTIME_KEY
 
@@ -12,8 +11,7 @@ Env = dict[str, Any]
 _SCALARS = (str, int, float, bool, type(None))
 
 
-@dataclass(frozen=True)
-class CompiledFunction:
+class CompiledFunction(NamedTuple):
     params: tuple[str, ...]
     body: Callable[[Env], Any]
 

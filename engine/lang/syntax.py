@@ -14,8 +14,7 @@ Grammar (lowest precedence first):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple, Union
 
 
 class SyntaxProblem(Exception):
@@ -25,8 +24,7 @@ class SyntaxProblem(Exception):
         self.offset = offset
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     kind: str  # NUM, STR, NAME, OP, EOF
     text: str
     value: Any
@@ -93,74 +91,71 @@ def _unescape(body: str, pos: int) -> str:
 # ---- AST -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Node:
+class Literal(NamedTuple):
     pos: int
-
-
-@dataclass(frozen=True)
-class Literal(Node):
     value: Any
 
 
-@dataclass(frozen=True)
-class Name(Node):
+class Name(NamedTuple):
+    pos: int
     name: str
 
 
-@dataclass(frozen=True)
-class Member(Node):
+class Member(NamedTuple):
+    pos: int
     target: Node
     name: str
 
 
-@dataclass(frozen=True)
-class Index(Node):
+class Index(NamedTuple):
+    pos: int
     target: Node
     index: Node
 
 
-@dataclass(frozen=True)
-class Call(Node):
+class Call(NamedTuple):
+    pos: int
     name: str
     args: tuple[Node, ...]
 
 
-@dataclass(frozen=True)
-class Lambda(Node):
+class Lambda(NamedTuple):
+    pos: int
     params: tuple[str, ...]
     body: Node
 
 
-@dataclass(frozen=True)
-class Unary(Node):
+class Unary(NamedTuple):
+    pos: int
     op: str
     operand: Node
 
 
-@dataclass(frozen=True)
-class Binary(Node):
+class Binary(NamedTuple):
+    pos: int
     op: str
     left: Node
     right: Node
 
 
-@dataclass(frozen=True)
-class Conditional(Node):
+class Conditional(NamedTuple):
+    pos: int
     test: Node
     then: Node
     otherwise: Node
 
 
-@dataclass(frozen=True)
-class ListLit(Node):
+class ListLit(NamedTuple):
+    pos: int
     items: tuple[Node, ...]
 
 
-@dataclass(frozen=True)
-class ObjectLit(Node):
+class ObjectLit(NamedTuple):
+    pos: int
     entries: tuple[tuple[str, Node], ...]
 
+
+Node = Union["Literal", "Name", "Member", "Index", "Call", "Lambda", "Unary", "Binary", "Conditional", "ListLit", "ObjectLit"]
 
 _INFIX = {
     "or": 10, "and": 20,
@@ -215,7 +210,7 @@ class Parser:
             name = self.advance()
             if name.kind != "NAME":
                 raise SyntaxProblem("expected a field name after '.'", name.pos)
-            return Member(tok.pos, left, name.text)
+            return Member(name.pos, left, name.text)
         if op == "[":
             index = self.expression()
             self.expect("]")
