@@ -105,7 +105,7 @@ def locate(document: Document, raw: list[RawFinding], subject: str) -> tuple[Fin
         (positions[ptr].offset, _pointer_order(ptr), f.policy.id, f.message,
          Finding(f.policy.id, f.policy.severity, f.message, ptr, positions[ptr].line, positions[ptr].column,
                  f"{f.policy.id}:{subject}:{f.entity}"))
-        for f, ptr in zip(raw, pointers)
+        for f, ptr in zip(raw, pointers, strict=False)
     ]
     findings.sort(key=lambda row: row[:4])
     return tuple(row[-1] for row in findings)  # type: ignore[misc]

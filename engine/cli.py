@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-
 from wxcc_policy import __version__
 from wxcc_policy.errors import UsageError
 
@@ -179,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except SystemExit as exc:
         return int(exc.code or 0)
-    except Exception as exc:  # noqa: BLE001 - the promise is: never a traceback
+    except Exception as exc:
         if os.environ.get("WXCC_POLICY_DEBUG"):
             raise
         click.echo(f"wxcc-policy: internal error: {type(exc).__name__}: {exc} "

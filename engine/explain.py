@@ -134,7 +134,7 @@ def explain_findings(policies: PolicySet, policy_id: str, params: Params, snapsh
         return f"{snapshot}: the snapshot is not valid; run `wxcc-policy check {snapshot}` first.\n", 1
     runtime = policies.runtime(document.data, as_of)
     raw = evaluate(policy, runtime, params[policy_id])
-    located = dict(zip([f.key for f in result.findings], result.findings))
+    located = dict(zip([f.key for f in result.findings], result.findings, strict=False))
     pairs = [(f, r) for r in raw for f in result.findings if f.key.endswith(":" + r.entity) and f.message == r.message]
     if key is not None:
         pairs = [(f, r) for f, r in pairs if f.key == key]
@@ -156,7 +156,7 @@ def _explain_one(policy: Policy, policies: PolicySet, runtime: Runtime, finding:
     for name, fn in (*policy.lets, *policy.report.lets):
         env[name] = fn(env)
     outcome = policy.check(env)
-    lines = [f"", f"{finding.pointer} (line {finding.line}, column {finding.column}), key {finding.key}",
+    lines = ["", f"{finding.pointer} (line {finding.line}, column {finding.column}), key {finding.key}",
              f"  {finding.message}", "  Bindings:"]
     names = [loop.name for loop in policy.loops] + [n for n, _ in (*policy.defines, *policy.lets, *policy.report.lets)]
     lines += [f"    {n} = {brief(env[n])}" for n in names]

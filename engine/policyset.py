@@ -214,7 +214,7 @@ def compile_template(
             if isinstance(piece, str):
                 pieces.append(piece)
                 continue
-            offset, node = piece
+            _offset, node = piece
             try:
                 pieces.append(compiler.compile(node, scope)[0])
             except CompileProblem as exc:

@@ -6,12 +6,11 @@ Schemas ship inside the package and are read with importlib.resources.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any, NamedTuple
 
 import jsonschema_rs
-
 from wxcc_policy.sources import join_pointer
 
 _MAX_VALUE_TEXT = 60
@@ -22,14 +21,14 @@ class SchemaViolation(NamedTuple):
     message: str
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_schema(name: str) -> dict[str, Any]:
     text = resources.files("wxcc_policy.schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator(name: str) -> Any:
     return jsonschema_rs.Draft202012Validator(load_schema(name), validate_formats=True)
 

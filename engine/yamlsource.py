@@ -13,7 +13,6 @@ import re
 from typing import Any
 
 import yaml
-
 from wxcc_policy.errors import InputError
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -94,7 +93,7 @@ class _Constructor:
         _require_tag(node, "map")
         mapping: dict[Any, Any] = {}
         self._built[id(node)] = mapping
-        self._fill_mapping(node, mapping)
+        self._fill_mapping(node, mapping)  # type: ignore[arg-type]
         return mapping
 
     def _fill_mapping(self, node: yaml.MappingNode, mapping: dict[Any, Any]) -> None:
@@ -187,7 +186,7 @@ def _child(node: yaml.Node, part: str) -> yaml.Node | None:
         return node.value[int(part)] if part.isdigit() and int(part) < len(node.value) else None
     if not isinstance(node, yaml.MappingNode):
         return None
-    merges = []
+    merges: list[yaml.Node] = []
     for key_node, value_node in node.value:
         if key_node.tag == _TAG + "merge":
             merges.extend(value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import EXAMPLES, ROOT, minimal_snapshot, run_cli
+from conftest import EXAMPLES, ROOT, run_cli
 
 GOLDEN = ROOT / "tests" / "golden"
 UPDATE = os.environ.get("WXCC_UPDATE_GOLDEN") == "1"

@@ -68,7 +68,7 @@ def _last(env: Env, xs: Any) -> Any:
 
 def _filter(env: Env, xs: Any, pred: Lam) -> list[Any]:
     items = _items(xs, "filter")
-    return [x for x, keep in zip(items, pred.results(env, items)) if keep]
+    return [x for x, keep in zip(items, pred.results(env, items), strict=False) if keep]
 
 
 def _map(env: Env, xs: Any, fn: Lam) -> list[Any]:
@@ -140,7 +140,7 @@ def _distinct(env: Env, xs: Any, fn: Lam | None = None) -> list[Any]:
     items = _items(xs, "distinct")
     keys = [hashable(k) for k in fn.results(env, items)] if fn else [hashable(x) for x in items]
     seen: dict[Any, Any] = {}
-    for k, x in zip(keys, items):
+    for k, x in zip(keys, items, strict=False):
         seen.setdefault(k, x)
     return list(seen.values())
 
@@ -148,7 +148,7 @@ def _distinct(env: Env, xs: Any, fn: Lam | None = None) -> list[Any]:
 def _group_by(env: Env, xs: Any, fn: Lam) -> list[dict[str, Any]]:
     items, keys = _keys_of(env, xs, fn, "groupBy")
     groups: dict[Any, list[Any]] = {}
-    for k, x in zip(keys, items):
+    for k, x in zip(keys, items, strict=False):
         groups.setdefault(k, []).append(x)
     return [{"key": k, "items": g} for k, g in groups.items()]
 
@@ -156,7 +156,7 @@ def _group_by(env: Env, xs: Any, fn: Lam) -> list[dict[str, Any]]:
 def _index(env: Env, xs: Any, fn: Lam) -> dict[Any, Any]:
     items, keys = _keys_of(env, xs, fn, "index")
     out: dict[Any, Any] = {}
-    for k, x in zip(keys, items):
+    for k, x in zip(keys, items, strict=False):
         out.setdefault(k, x)
     return out
 
@@ -164,7 +164,7 @@ def _index(env: Env, xs: Any, fn: Lam) -> dict[Any, Any]:
 def _sum_by(env: Env, xs: Any, key: Lam, value: Lam) -> dict[Any, Any]:
     items, keys = _keys_of(env, xs, key, "sumBy")
     out: dict[Any, Any] = {}
-    for k, v in zip(keys, value.results(env, items)):
+    for k, v in zip(keys, value.results(env, items), strict=False):
         out[k] = out.get(k, 0) + (v or 0)
     return out
 
@@ -182,7 +182,7 @@ def _duplicates(env: Env, xs: Any, fn: Lam) -> list[dict[str, Any]]:
     first: dict[Any, Any] = {}
     seen: dict[Any, int] = {}
     out = []
-    for k, x in zip(keys, items):
+    for k, x in zip(keys, items, strict=False):
         seen[k] = seen.get(k, 0) + 1
         if seen[k] == 1:
             first[k] = x

@@ -95,7 +95,7 @@ class Compiler:
 
     def _Index(self, node: ast.Index, scope: dict[str, Shape]) -> tuple[Fn, Shape]:
         target, shape = self.compile(node.target, scope)
-        index, _ = self.compile(node.index, scope)
+        index, _ = self.compile(node.key, scope)
 
         def read_index(env: Env) -> Any:
             return _lookup(target(env), index(env))
@@ -182,7 +182,7 @@ class Compiler:
 
     def _lambda_arg(self, node: ast.Lambda, collection: Shape, scope: dict[str, Shape]) -> tuple[Fn, Shape]:
         item = self.shapes.items(collection)
-        inner = {**scope, **{p: item for p in node.params}}
+        inner = {**scope, **dict.fromkeys(node.params, item)}
         body, shape = self.compile(node.body, inner)
         lam = Lam(node.params, body)
         return (lambda env: lam), shape

@@ -46,7 +46,7 @@ class Runtime:
             return self._memo[key]
         fn = self._functions[name]
         env = dict(self.base)
-        env.update(zip(fn.params, args))
+        env.update(zip(fn.params, args, strict=False))
         result = fn.body(env)
         if key is not None:
             self._memo[key] = result

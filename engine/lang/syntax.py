@@ -110,7 +110,7 @@ class Member(NamedTuple):
 class Index(NamedTuple):
     pos: int
     target: Node
-    index: Node
+    key: Node
 
 
 class Call(NamedTuple):

@@ -1,0 +1,136 @@
+"""Measure wxcc-policy against baselines taken in the same run; print ratios.
+
+Usage: python benchmarks/run.py [--users 100000] [--big-users 1000000] [--repeat 5] [--workdir DIR]
+Targets (issue 3): check ≤ 2.5× json.load; 10× users ≤ 11× time, peak memory ≤ 1.5× json.load's;
+small-tenant check latency; policy evaluation ≤ 10× hand-written Python.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+import handwritten  # noqa: E402
+
+
+def timed(cmd: list[str], repeat: int) -> dict[str, float]:
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        runs.append(time.perf_counter() - start)
+    return {"median": statistics.median(runs), "min": min(runs), "max": max(runs)}
+
+
+def peak_kib(cmd: list[str]) -> int | None:
+    if not Path("/usr/bin/time").exists():
+        return None
+    done = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], capture_output=True, text=True, check=False)
+    return int(done.stderr.strip().splitlines()[-1])
+
+
+def show(label: str, ours: dict[str, float], base: dict[str, float], target: float) -> float:
+    ratio = ours["median"] / base["median"]
+    print(f"{label}: {ours['median']:.3f} s (min {ours['min']:.3f}, max {ours['max']:.3f}) vs baseline "
+          f"{base['median']:.3f} s (min {base['min']:.3f}, max {base['max']:.3f}): ratio {ratio:.2f} "
+          f"(target ≤ {target}) {'OK' if ratio <= target else 'MISSED'}")
+    return ratio
+
+
+def snapshot(workdir: Path, users: int) -> Path:
+    path = workdir / f"tenant-{users}.json"
+    if not path.exists():
+        doc = generate.generate(users, 50, 12, 0.01, 1)
+        path.write_text(json.dumps(doc, indent=2) + "\n")
+    return path
+
+
+def check_cmd(path: Path) -> list[str]:
+    return [sys.executable, "-m", "wxcc_policy", "check", "--format", "json", str(path)]
+
+
+def evaluation_ratio(path: Path, repeat: int) -> None:
+    from wxcc_policy.evaluate import evaluate
+    from wxcc_policy.policyset import load_policy_set
+
+    doc = json.loads(path.read_text())
+    policies = load_policy_set()
+    chosen = [p for p in policies.policies if p.info.id in ("WXCC-ACC-001", "WXCC-ACC-002", "WXCC-DAT-001")]
+    params = {p.info.id: {q.name: q.default for q in p.info.parameters} for p in chosen}
+
+    def engine() -> int:
+        runtime = policies.runtime(doc, None)
+        return sum(len(evaluate(p, runtime, params[p.info.id])) for p in chosen)
+
+    def hand() -> int:
+        return handwritten.check(doc, doc["capturedAt"][:10])
+
+    assert engine() == hand(), "the engine and the hand-written baseline disagree"
+    ours = _inprocess(engine, repeat)
+    base = _inprocess(hand, repeat)
+    show("4. evaluation of ACC-001/ACC-002/DAT-001 vs hand-written Python", ours, base, 10)
+    everything = _inprocess(lambda: sum(len(evaluate(p, policies.runtime(doc, None),
+                                                      {q.name: q.default for q in p.info.parameters}))
+                                         for p in policies.policies), repeat)
+    print(f"   all 15 policies evaluated: {everything['median']:.3f} s median")
+
+
+def _inprocess(fn, repeat: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - start)
+    return {"median": statistics.median(runs), "min": min(runs), "max": max(runs)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--users", type=int, default=100_000)
+    ap.add_argument("--big-users", type=int, default=0, help="also measure scaling at this size (e.g. 1000000)")
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--workdir", type=Path)
+    args = ap.parse_args(argv)
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="wxcc-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    path = snapshot(workdir, args.users)
+    print(f"snapshot: {args.users} users, {path.stat().st_size / 1e6:.1f} MB; python {sys.version.split()[0]}")
+    load = [sys.executable, "-c", f"import json; json.load(open({str(path)!r}))"]
+    base = timed(load, args.repeat)
+    ours = timed(check_cmd(path), args.repeat)
+    show("1. check (all 15 policies) vs json.load", ours, base, 2.5)
+    if args.big_users:
+        big = snapshot(workdir, args.big_users)
+        big_ours = timed(check_cmd(big), max(1, args.repeat // 2))
+        print(f"2. scaling {args.big_users} / {args.users} users: time ratio "
+              f"{big_ours['median'] / ours['median']:.2f} (target ≤ 11)")
+        mine, theirs = peak_kib(check_cmd(big)), peak_kib([sys.executable, "-c", f"import json; json.load(open({str(big)!r}))"])
+        if mine and theirs:
+            print(f"   peak memory: {mine / 1024:.0f} MiB vs json.load {theirs / 1024:.0f} MiB: ratio {mine / theirs:.2f} (target ≤ 1.5)")
+    small = HERE.parent / "examples" / "acme-tenant.json"
+    latency = timed(check_cmd(small), args.repeat)
+    imports = timed([sys.executable, "-c", "import jsonschema, yaml, click"], args.repeat)
+    print(f"3. small tenant check: {latency['median'] * 1000:.0f} ms median (min {latency['min'] * 1000:.0f}); "
+          f"`import jsonschema, yaml, click` takes {imports['median'] * 1000:.0f} ms here: ratio "
+          f"{latency['median'] / imports['median']:.2f} (150 ms on a machine where that import takes 110 ms is 1.36)")
+    evaluation_ratio(path, args.repeat)
+    if shutil.which("check-jsonschema"):
+        schema = HERE.parent / "schemas" / "snapshot.schema.json"
+        cj = timed(["check-jsonschema", "--schemafile", str(schema), str(path)], max(1, args.repeat // 2))
+        print(f"   check-jsonschema on the same file: {cj['median']:.2f} s ({cj['median'] / ours['median']:.1f}× ours)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
