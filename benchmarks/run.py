@@ -24,13 +24,25 @@ import generate  # noqa: E402
 import handwritten  # noqa: E402
 
 
-def timed(cmd: list[str], repeat: int) -> dict[str, float]:
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        runs.append(time.perf_counter() - start)
+def _once(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def _stats(runs: list[float]) -> dict[str, float]:
     return {"median": statistics.median(runs), "min": min(runs), "max": max(runs)}
+
+
+def timed(cmd: list[str], repeat: int) -> dict[str, float]:
+    return _stats([_once(cmd) for _ in range(repeat)])
+
+
+def timed_pair(ours: list[str], base: list[str], repeat: int) -> tuple[dict[str, float], dict[str, float]]:
+    """Alternate the two commands, so that a drift in the machine's speed hits both alike."""
+    _once(ours), _once(base)  # warm the file cache and the byte-code caches
+    pairs = [(_once(ours), _once(base)) for _ in range(repeat)]
+    return _stats([a for a, _ in pairs]), _stats([b for _, b in pairs])
 
 
 def peak_kib(cmd: list[str]) -> int | None:
@@ -58,6 +70,14 @@ def snapshot(workdir: Path, users: int) -> Path:
 
 def check_cmd(path: Path) -> list[str]:
     return [sys.executable, "-m", "wxcc_policy", "check", "--format", "json", str(path)]
+
+
+def verified(cmd: list[str]) -> int:
+    """Run the check once for real: a crash must never be timed as a fast run."""
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode not in (0, 1) or done.stderr:
+        raise SystemExit(f"benchmark aborted: {' '.join(cmd)} exited {done.returncode}: {done.stderr.strip()}")
+    return sum(len(r["findings"]) for r in json.loads(done.stdout)["results"])
 
 
 def evaluation_ratio(path: Path, repeat: int) -> None:
@@ -107,11 +127,13 @@ def main(argv: list[str] | None = None) -> int:
     path = snapshot(workdir, args.users)
     print(f"snapshot: {args.users} users, {path.stat().st_size / 1e6:.1f} MB; python {sys.version.split()[0]}")
     load = [sys.executable, "-c", f"import json; json.load(open({str(path)!r}))"]
-    base = timed(load, args.repeat)
-    ours = timed(check_cmd(path), args.repeat)
+    findings = verified(check_cmd(path))
+    print(f"   {findings} findings located to line and column")
+    ours, base = timed_pair(check_cmd(path), load, args.repeat)
     show("1. check (all 15 policies) vs json.load", ours, base, 2.5)
     if args.big_users:
         big = snapshot(workdir, args.big_users)
+        verified(check_cmd(big))
         big_ours = timed(check_cmd(big), max(1, args.repeat // 2))
         print(f"2. scaling {args.big_users} / {args.users} users: time ratio "
               f"{big_ours['median'] / ours['median']:.2f} (target ≤ 11)")
@@ -119,8 +141,8 @@ def main(argv: list[str] | None = None) -> int:
         if mine and theirs:
             print(f"   peak memory: {mine / 1024:.0f} MiB vs json.load {theirs / 1024:.0f} MiB: ratio {mine / theirs:.2f} (target ≤ 1.5)")
     small = HERE.parent / "examples" / "acme-tenant.json"
-    latency = timed(check_cmd(small), args.repeat)
-    imports = timed([sys.executable, "-c", "import jsonschema, yaml, click"], args.repeat)
+    verified(check_cmd(small))
+    latency, imports = timed_pair(check_cmd(small), [sys.executable, "-c", "import jsonschema, yaml, click"], args.repeat)
     print(f"3. small tenant check: {latency['median'] * 1000:.0f} ms median (min {latency['min'] * 1000:.0f}); "
           f"`import jsonschema, yaml, click` takes {imports['median'] * 1000:.0f} ms here: ratio "
           f"{latency['median'] / imports['median']:.2f} (150 ms on a machine where that import takes 110 ms is 1.36)")

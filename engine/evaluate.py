@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from itertools import compress
+from operator import not_
 from typing import Any, NamedTuple
 
 from wxcc_policy.lang.runtime import Runtime
-from wxcc_policy.policyset import Env, EvalFailure, Policy, PolicyInfo
+from wxcc_policy.lang.values import EvalError
+from wxcc_policy.policyset import Env, EvalFailure, Fn, Loop, Policy, PolicyInfo
 
 
 class RawFinding(NamedTuple):
@@ -45,22 +48,53 @@ def _run_level(policy: Policy, env: Env, level: int, found: list[RawFinding]) ->
     name, where = loop.name, loop.where
     items = loop.items(env) or ()
     if level + 1 == len(policy.loops) and not policy.lets:
-        check = policy.check  # the hot path: one loop, no bindings
-        for item in items:
-            env[name] = item
-            if (where is None or where(env)) and not check(env):
-                found.append(_report(policy, env))
+        _run_innermost(policy, env, loop, items, found)
         return
     for item in items:
         env[name] = item
-        if where is None or where(env):
+        if where is None or _attributed(where, env, loop.where_at):
             _run_level(policy, env, level + 1, found)
+
+
+def _run_innermost(policy: Policy, env: Env, loop: Loop, items: Any, found: list[RawFinding]) -> None:
+    """The hot path: one element at a time, two calls each at most. Errors are
+    attributed by remembering which expression ran last, not by wrapping each."""
+    name, where, check = loop.name, loop.where, policy.check
+    stage = loop.where_at
+    if where is None and policy.bulk_check is not None:
+        stage = policy.check_at
+        try:
+            items = list(items)
+            results = policy.bulk_check(env, items)
+        except EvalError as exc:
+            raise EvalFailure(str(exc), stage) from None
+        for item in compress(items, map(not_, results)):  # the failures, picked at C speed
+            env[name] = item
+            found.append(_report(policy, env))
+        return
+    try:
+        for item in items:
+            env[name] = item
+            stage = loop.where_at
+            if where is None or where(env):
+                stage = policy.check_at
+                if not check(env):
+                    found.append(_report(policy, env))
+    except EvalError as exc:
+        raise EvalFailure(str(exc), stage) from None
+
+
+def _attributed(fn: Fn, env: Env, where: str) -> Any:
+    try:
+        return fn(env)
+    except EvalError as exc:
+        raise EvalFailure(str(exc), where) from None
 
 
 def _check(policy: Policy, env: Env, found: list[RawFinding]) -> None:
     for name, fn in policy.lets:
         env[name] = fn(env)
-    if not policy.check(env):
+    if not _attributed(policy.check, env, policy.check_at):
         found.append(_report(policy, env))
 
 
@@ -76,28 +110,52 @@ def _report(policy: Policy, env: Env) -> RawFinding:
 
 
 class PointerIndex:
-    """Finds the JSON Pointer of a document element by identity, indexing one level of
-    depth at a time and only as deep as asked (elements of root arrays are level 2)."""
+    """Finds the JSON Pointer of a document element by identity.
+
+    It indexes one level of depth at a time, only as deep as asked (the elements of
+    root arrays are level 2), with C-level maps from id(child) to its key, and builds
+    pointer strings only for the elements asked for. A value that appears in several
+    places (a YAML alias) gets the first place found, breadth first.
+    """
 
     def __init__(self, root: Any) -> None:
-        self._pointers: dict[int, str] = {id(root): ""}
-        self._frontier: list[tuple[Any, str]] = [(root, "")]
+        self._root = root
+        self._maps: list[tuple[Any, dict[int, Any]]] = []
+        self._level: list[Any] = [root]  # containers whose children are not indexed yet
+        self._indexed: list[Any] = []
+        self._found: dict[int, tuple[Any, Any]] = {}
 
     def pointer(self, element: Any) -> str | None:
-        while id(element) not in self._pointers and self._frontier:
+        if element is self._root:
+            return ""
+        place = self._place(element)
+        while place is None and (self._level or self._indexed):
             self._descend()
-        return self._pointers.get(id(element))
+            place = self._place(element)
+        if place is None:
+            return None
+        parent, key = place
+        return f"{self.pointer(parent)}/{_escape(str(key))}"
+
+    def _place(self, element: Any) -> tuple[Any, Any] | None:
+        key = id(element)
+        if key not in self._found:
+            hit = next(((parent, ids[key]) for parent, ids in self._maps if key in ids), None)
+            if hit is None:
+                return None
+            self._found[key] = hit
+        return self._found[key]
 
     def _descend(self) -> None:
-        frontier, self._frontier = self._frontier, []
-        pointers = self._pointers
-        for value, pointer in frontier:
-            pairs = value.items() if isinstance(value, dict) else enumerate(value)
-            for key, child in pairs:
-                if isinstance(child, (dict, list)) and id(child) not in pointers:
-                    child_pointer = f"{pointer}/{_escape(str(key))}"
-                    pointers[id(child)] = child_pointer
-                    self._frontier.append((child, child_pointer))
+        if self._indexed:  # the children of the last level indexed form the next one
+            self._level = [c for v in self._indexed for c in (v.values() if v.__class__ is dict else v)
+                           if c.__class__ is dict or c.__class__ is list]
+        for value in self._level:
+            keys = list(value) if value.__class__ is dict else range(len(value))
+            children = list(value.values()) if value.__class__ is dict else value
+            # Built back to front, so that the first of repeated children keeps its key.
+            self._maps.append((value, dict(zip(map(id, reversed(children)), reversed(keys)))))
+        self._indexed, self._level = self._level, []
 
 
 def _escape(segment: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
+from itertools import islice
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
@@ -105,30 +106,118 @@ def _children(text: str, start: int) -> Iterator[tuple[str | int, int, int]]:
 
 
 class JsonLocator:
-    """Maps JSON Pointer segments to offsets; each container is indexed at most once."""
+    """Maps JSON Pointer segments to offsets; each container is indexed at most once.
 
-    def __init__(self, text: str) -> None:
+    Indexing an object also indexes the arrays among its members, in the same pass.
+    An array laid out one element per line (pretty-printed JSON) is indexed by
+    searching for its line starts at C speed: a JSON string cannot hold a raw line
+    break, so such a line start is never inside a string. Every element located that
+    way is checked before use (it must parse to the element's value and be followed by
+    the next element's separator); on any mismatch the array is indexed again by
+    scanning each element, so positions are always exact.
+    """
+
+    def __init__(self, text: str, data: Any) -> None:
         self._text = text
-        self._index: dict[int, dict[str | int, int]] = {}
+        self._data = data
+        self._objects: dict[int, dict[str, int]] = {}
+        self._arrays: dict[int, list[int]] = {}
+        self._checked: set[int] = set()
 
     def offset(self, parts: tuple[str, ...]) -> int:
         pos = _skip_ws(self._text, 0)
+        value = self._data
         for part in parts:
-            children = self._children_of(pos)
-            if children is None:
+            if isinstance(value, list) and part.isdigit() and int(part) < len(value):
+                pos = self._element(pos, value, int(part))
+                value = value[int(part)]
+            elif isinstance(value, dict) and part in value:
+                pos = self._object(pos, value)[part]
+                value = value[part]
+            else:
                 break
-            key: str | int = int(part) if self._text[pos] == "[" and part.isdigit() else part
-            if key not in children:
-                break
-            pos = children[key]
         return pos
 
-    def _children_of(self, pos: int) -> dict[str | int, int] | None:
-        if self._text[pos] not in "[{":
+    def _element(self, start: int, items: list[Any], index: int) -> int:
+        if start not in self._arrays:
+            self._index_array(start, items)
+        offsets = self._arrays[start]
+        if offsets[index] not in self._checked:
+            if not self._element_ok(offsets, index, items):
+                offsets = self._arrays[start] = self._scan_array(start)[0]
+            self._checked.add(offsets[index])
+        return offsets[index]
+
+    def _element_ok(self, offsets: list[int], index: int, items: list[Any]) -> bool:
+        text = self._text
+        try:
+            value, end = _LENIENT_SCAN(text, offsets[index])
+        except (StopIteration, ValueError):
+            return False
+        end = _skip_ws(text, end)
+        if index + 1 < len(items):
+            follows = text[end] == "," and _skip_ws(text, end + 1) == offsets[index + 1]
+        else:
+            follows = text[end] == "]"
+        return follows and bool(value == items[index])
+
+    def _object(self, start: int, obj: dict[str, Any]) -> dict[str, int]:
+        if start in self._objects:
+            return self._objects[start]
+        text = self._text
+        found: dict[str, int] = {}
+        pos = _skip_ws(text, start + 1)
+        while text[pos] != "}":
+            key, pos = scanstring(text, pos + 1)
+            pos = _skip_ws(text, _skip_ws(text, pos) + 1)
+            found[key] = pos
+            if text[pos] == "[":
+                pos = self._index_array(pos, obj[key])
+            else:
+                _, pos = _LENIENT_SCAN(text, pos)
+            pos = _skip_ws(text, pos)
+            if text[pos] == ",":
+                pos = _skip_ws(text, pos + 1)
+        self._objects[start] = found
+        return found
+
+    def _index_array(self, start: int, items: list[Any]) -> int:
+        """Index the array at `start`; return the position after its closing bracket."""
+        found = self._line_starts(start, len(items))
+        offsets, end = found if found is not None else self._scan_array(start)
+        self._arrays[start] = offsets
+        return end
+
+    def _line_starts(self, start: int, count: int) -> tuple[list[int], int] | None:
+        text = self._text
+        first = _skip_ws(text, start + 1)
+        line = text.rfind("\n", 0, first) + 1
+        indent = text[line:first]
+        if count < 2 or text[first] not in "[{" or line <= start or (indent and not indent.isspace()):
             return None
-        if pos not in self._index:
-            found: dict[str | int, int] = {}
-            for key, _, value_pos in _children(self._text, pos):
-                found.setdefault(key, value_pos)
-            self._index[pos] = found
-        return self._index[pos]
+        needle = re.compile(re.escape("\n" + indent + text[first]))
+        offsets = [first, *(m.end() - 1 for m in islice(needle.finditer(text, first), count - 1))]
+        if len(offsets) < count:
+            return None
+        try:
+            _, end = _LENIENT_SCAN(text, offsets[-1])
+        except (StopIteration, ValueError):
+            return None
+        end = _skip_ws(text, end)
+        return (offsets, end + 1) if text[end] == "]" else None
+
+    def _scan_array(self, start: int) -> tuple[list[int], int]:
+        """Element offsets and the position after the closing bracket, exactly."""
+        text, scan, ws = self._text, _LENIENT_SCAN, _WS.match
+        offsets: list[int] = []
+        pos = _skip_ws(text, start + 1)
+        if text[pos] == "]":
+            return offsets, pos + 1
+        while True:
+            offsets.append(pos)
+            _, pos = scan(text, pos)
+            if text[pos] not in ",]":
+                pos = ws(text, pos).end()  # type: ignore[union-attr]
+            if text[pos] == "]":
+                return offsets, pos + 1
+            pos = ws(text, pos + 1).end()  # type: ignore[union-attr]

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from wxcc_policy.errors import UsageError
-from wxcc_policy.lang.compiler import CompileProblem, Compiler, Namespace
+from wxcc_policy.lang.compiler import BulkFn, CompileProblem, Compiler, Namespace
 from wxcc_policy.lang.runtime import CompiledFunction, Runtime
 from wxcc_policy.lang.shapes import Shape, Shapes, object_of
 from wxcc_policy.lang.syntax import Node, SyntaxProblem, parse_expression
@@ -54,7 +54,8 @@ class PolicyInfo(NamedTuple):
 class Loop(NamedTuple):
     name: str
     items: Fn
-    where: Fn | None
+    where: Fn | None  # not wrapped by _located: the loop attributes its errors to where_at
+    where_at: str
 
 
 class Report(NamedTuple):
@@ -70,7 +71,9 @@ class Policy(NamedTuple):
     defines: tuple[tuple[str, Fn], ...]
     loops: tuple[Loop, ...]
     lets: tuple[tuple[str, Fn], ...]
-    check: Fn
+    check: Fn  # not wrapped by _located: the loop attributes its errors to check_at
+    check_at: str
+    bulk_check: BulkFn | None  # the check over a whole collection, when its form allows
     report: Report
     file: YamlFile
 
@@ -193,14 +196,16 @@ def _located(fn: Fn, where: str) -> Fn:
 
 
 def compile_expression(
-    compiler: Compiler, file: YamlFile, parts: tuple[str | int, ...], scope: dict[str, Shape]
+    compiler: Compiler, file: YamlFile, parts: tuple[str | int, ...], scope: dict[str, Shape], located: bool = True
 ) -> tuple[Fn, Shape]:
+    """Compile one expression. Unless `located` is False (a hot loop that attributes
+    errors itself), errors raised while evaluating it name its file:line:column."""
     node = _parse(file, parts)
     try:
         fn, shape = compiler.compile(node, scope)
     except CompileProblem as exc:
         raise UsageError(exc.message, file.where(parts, exc.offset)) from None
-    return _located(fn, file.where(parts)), shape
+    return (_located(fn, file.where(parts)) if located else fn), shape
 
 
 def compile_template(
@@ -350,8 +355,8 @@ class _PolicyCompiler:
         )
         self.scope: dict[str, Shape] = {"params": object_of({p.name: p.schema for p in self.params})}
 
-    def expression(self, *parts: str | int) -> Fn:
-        fn, _ = compile_expression(self.compiler, self.file, parts, self.scope)
+    def expression(self, *parts: str | int, located: bool = True) -> Fn:
+        fn, _ = compile_expression(self.compiler, self.file, parts, self.scope, located)
         return fn
 
     def bindings(self, *parts: str) -> tuple[tuple[str, Fn], ...]:
@@ -378,8 +383,8 @@ class _PolicyCompiler:
             items, shape = compile_expression(self.compiler, self.file, (*parts, "in"), self.scope)
             self._check_free(level["as"], (*parts, "as"))
             self.scope[level["as"]] = self.compiler.shapes.items(shape)
-            where = self.expression(*parts, "where") if "where" in level else None
-            out.append(Loop(level["as"], items, where))
+            where = self.expression(*parts, "where", located=False) if "where" in level else None
+            out.append(Loop(level["as"], items, where, self.file.where((*parts, "where"))))
         return tuple(out)
 
     def compile(self) -> Policy:
@@ -389,7 +394,10 @@ class _PolicyCompiler:
         defines = self.bindings("define") if "define" in d else ()
         loops = self.loops()
         lets = self.bindings("let") if "let" in d else ()
-        check = self.expression("assert")
+        check = self.expression("assert", located=False)
+        bulk = None
+        if loops and not lets:
+            bulk = self.compiler.bulk_predicate(_parse(self.file, ("assert",)), loops[-1].name, self.scope)
         report_lets = self.bindings("report", "let") if "let" in d["report"] else ()
         template = lambda key, escape=None: compile_template(  # noqa: E731
             self.compiler, self.file, ("report", key), self.scope, escape)
@@ -398,4 +406,4 @@ class _PolicyCompiler:
             template("field", _escape_pointer) if "field" in d["report"] else None,
             template("key"), template("message"), report_lets,
         )
-        return Policy(info, defines, loops, lets, check, report, self.file)
+        return Policy(info, defines, loops, lets, check, self.file.where(("assert",)), bulk, report, self.file)

@@ -73,12 +73,13 @@ def read_document(path: Path, display: str | None = None) -> Document | ParseFai
 
 
 def parse_text(text: str, path: str, digest: str, yaml_syntax: bool) -> Document:
-    if not text.strip():
+    if not text or text.isspace():  # isspace stops at the first visible character
         raise InputError("the file is empty", 0)
     if yaml_syntax:
         data, root = parse_yaml(text)
         return Document(path, text, data, digest, YamlLocator(root))
-    return Document(path, text, parse_json(text), digest, JsonLocator(text))
+    data = parse_json(text)
+    return Document(path, text, data, digest, JsonLocator(text, data))
 
 
 class _Utf8Error(InputError):

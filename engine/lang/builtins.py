@@ -20,14 +20,18 @@ _UNSET = object()
 class Lam:
     """A compiled `x -> expr`, called with the caller's environment."""
 
-    __slots__ = ("body", "params")
+    __slots__ = ("body", "field", "params")
 
-    def __init__(self, params: tuple[str, ...], body: Callable[[Env], Any]) -> None:
+    def __init__(self, params: tuple[str, ...], body: Callable[[Env], Any], field: str | None = None) -> None:
         self.params = params
         self.body = body
+        self.field = field  # set when the body is just `param.field`
 
     def results(self, env: Env, items: Iterable[Any]) -> list[Any]:
         """The body's value for each item, the item bound to the (single) parameter."""
+        if self.field is not None:
+            field = self.field
+            return [x.get(field) if x.__class__ is dict else None for x in items]
         name, body = self.params[0], self.body
         saved = env.get(name, _UNSET)
         out = []
@@ -133,7 +137,12 @@ def _sum(env: Env, xs: Any, fn: Lam | None = None) -> Any:
 
 def _keys_of(env: Env, xs: Any, fn: Lam, name: str) -> tuple[list[Any] | tuple[Any, ...], list[Any]]:
     items = _items(xs, name)
-    return items, [hashable(k) for k in fn.results(env, items)]
+    keys = fn.results(env, items)
+    try:
+        frozenset(keys)  # all hashable already: the usual case, checked at C speed
+    except TypeError:
+        keys = [hashable(k) for k in keys]
+    return items, keys
 
 
 def _distinct(env: Env, xs: Any, fn: Lam | None = None) -> list[Any]:
@@ -179,6 +188,8 @@ def _count_by(env: Env, xs: Any, key: Lam) -> dict[Any, int]:
 
 def _duplicates(env: Env, xs: Any, fn: Lam) -> list[dict[str, Any]]:
     items, keys = _keys_of(env, xs, fn, "duplicates")
+    if len(set(keys)) == len(keys):
+        return []  # the usual case, decided at C speed
     first: dict[Any, Any] = {}
     seen: dict[Any, int] = {}
     out = []
@@ -189,6 +200,10 @@ def _duplicates(env: Env, xs: Any, fn: Lam) -> list[dict[str, Any]]:
         else:
             out.append({"item": x, "key": k, "occurrence": seen[k], "first": first[k]})
     return out
+
+
+def _slice(env: Env, xs: Any, start: Any, end: Any = None) -> list[Any]:
+    return list(_items(xs, "slice")[start:end])
 
 
 def _set(env: Env, xs: Any) -> frozenset[Any]:
@@ -307,6 +322,8 @@ BUILTINS: dict[str, Builtin] = {
     "duplicates": _b(_duplicates, "duplicates(xs, x -> key)", "For each item whose key an earlier item "
                      "already had: `{item, key, occurrence, first}` (occurrence 2, 3, ...).", 2, 2,
                      lambda_at=(1,), shape="duplicates"),
+    "slice": _b(_slice, "slice(xs, start[, end])", "Items from index start up to (not including) end.", 2, 3,
+                shape="list"),
     "set": _b(_set, "set(xs)", "A set, for fast `in` tests.", 1, 1),
     "concat": _b(_concat, "concat(xs, ys, ...)", "The lists one after the other.", 1, 99, shape="list"),
     "keys": _b(_keys, "keys(obj)", "An object's keys, in order.", 1, 1),

@@ -17,6 +17,7 @@ from wxcc_policy.lang.values import EvalError, contains, hashable, type_name
 
 Env = dict[str, Any]
 Fn = Callable[[Env], Any]
+BulkFn = Callable[[Env, Any], list[bool]]
 RUNTIME_KEY = "@runtime"  # not a valid identifier, so no policy name can clash with it
 
 
@@ -64,7 +65,7 @@ class Compiler:
         name = node.name
         if name in scope or name in self.ns.env_names:
             shape = scope[name] if name in scope else self.ns.env_names[name]
-            return (lambda env: env[name]), shape
+            return operator.itemgetter(name), shape  # env[name], without a Python frame
         if name in self.ns.values:
             shape = self.ns.values[name]()
             return (lambda env: env[RUNTIME_KEY].value(name)), shape
@@ -106,6 +107,9 @@ class Compiler:
     def _Unary(self, node: ast.Unary, scope: dict[str, Shape]) -> tuple[Fn, Shape]:
         operand, _ = self.compile(node.operand, scope)
         if node.op == "not":
+            inner = self._field_membership(node.operand, scope)
+            if inner is not None:
+                return inner[1], {"type": "boolean"}
             return (lambda env: not operand(env)), {"type": "boolean"}
         return (lambda env: _negate(operand(env))), {"type": "number"}
 
@@ -120,13 +124,67 @@ class Compiler:
         if op == "??":
             return _coalesce(left, right), lshape or rshape
         if op == "in":
-            return (lambda env: contains(right(env), left(env))), None
+            fused = self._field_membership(node, scope)
+            return (fused[0] if fused else _membership(left, right)), None
         if op in ("==", "!="):
             equal = op == "=="
             return (lambda env: (left(env) == right(env)) is equal), None
         if op in _ORDER:
             return _comparison(op, left, right), None
         return _arithmetic(op, left, right), lshape if op == "+" else None
+
+    def _field_membership(self, node: ast.Node, scope: dict[str, Shape]) -> tuple[Fn, Fn] | None:
+        """`var.field in table` as one closure (and its negation): the shape of most
+        per-element checks, so it is worth fusing three calls into one."""
+        if not (isinstance(node, ast.Binary) and node.op == "in" and isinstance(node.left, ast.Member)
+                and isinstance(node.left.target, ast.Name) and isinstance(node.right, ast.Name)):
+            return None
+        var, field, table = node.left.target.name, node.left.name, node.right.name
+        local = var in scope or var in self.ns.env_names
+        if not local or not (table in scope or table in self.ns.env_names):
+            return None
+
+        def field_in(env: Env) -> bool:
+            value = env[var]
+            item = value.get(field) if value.__class__ is dict else None
+            collection = env[table]
+            if collection.__class__ in _HASHED:
+                return (item if item.__class__ is not list else hashable(item)) in collection
+            return contains(collection, item)
+
+        return field_in, lambda env: not field_in(env)
+
+    def bulk_predicate(self, node: ast.Node, var: str, scope: dict[str, Shape]) -> BulkFn | None:
+        """For a condition on loop variable `var` of the form `var.field in table` (or its
+        negation), a function testing a whole collection at once: `fn(env, items) -> [bool]`.
+        None for any other form, which is then evaluated element by element."""
+        negate = isinstance(node, ast.Unary) and node.op == "not"
+        inner = node.operand if isinstance(node, ast.Unary) and negate else node
+        if self._field_membership(inner, scope) is None:
+            return None
+        assert isinstance(inner, ast.Binary) and isinstance(inner.left, ast.Member)
+        if not isinstance(inner.left.target, ast.Name) or inner.left.target.name != var:
+            return None
+        field, table = inner.left.name, inner.right.name  # type: ignore[attr-defined]
+
+        def bulk(env: Env, items: Any) -> list[bool]:
+            collection = env[table]
+            try:
+                if collection.__class__ in _HASHED:
+                    hits = [(x.get(field) if x.__class__ is dict else None) in collection for x in items]
+                    return [not h for h in hits] if negate else hits
+            except TypeError:  # an unhashable value: the element-wise path handles it
+                pass
+            one = self._field_membership(inner, scope)[1 if negate else 0]  # type: ignore[index]
+            saved = env.get(var)
+            out = []
+            for x in items:
+                env[var] = x
+                out.append(one(env))
+            env[var] = saved
+            return out
+
+        return bulk
 
     def _Conditional(self, node: ast.Conditional, scope: dict[str, Shape]) -> tuple[Fn, Shape]:
         test, _ = self.compile(node.test, scope)
@@ -184,7 +242,12 @@ class Compiler:
         item = self.shapes.items(collection)
         inner = {**scope, **dict.fromkeys(node.params, item)}
         body, shape = self.compile(node.body, inner)
-        lam = Lam(node.params, body)
+        field = None
+        body_node = node.body
+        if (len(node.params) == 1 and isinstance(body_node, ast.Member) and isinstance(body_node.target, ast.Name)
+                and body_node.target.name == node.params[0]):
+            field = body_node.name
+        lam = Lam(node.params, body, field)
         return (lambda env: lam), shape
 
     def _builtin_shape(self, rule: str | None, shapes: list[Shape]) -> Shape:
@@ -232,6 +295,20 @@ def _negate(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise EvalError(f"cannot negate a {type_name(value)}")
     return -value
+
+
+_HASHED = (frozenset, dict, set)
+
+
+def _membership(left: Fn, right: Fn) -> Fn:
+    def membership(env: Env) -> bool:
+        collection = right(env)
+        if collection.__class__ in _HASHED:  # the hot path: a lookup table built once
+            item = left(env)
+            return (item if item.__class__ is not list else hashable(item)) in collection
+        return contains(collection, left(env))
+
+    return membership
 
 
 def _coalesce(left: Fn, right: Fn) -> Fn:
