@@ -154,7 +154,7 @@ class PointerIndex:
             keys = list(value) if value.__class__ is dict else range(len(value))
             children = list(value.values()) if value.__class__ is dict else value
             # Built back to front, so that the first of repeated children keeps its key.
-            self._maps.append((value, dict(zip(map(id, reversed(children)), reversed(keys)))))
+            self._maps.append((value, dict(zip(map(id, reversed(children)), reversed(keys), strict=False))))
         self._indexed, self._level = self._level, []
 
 

@@ -161,15 +161,21 @@ def _explain_one(policy: Policy, policies: PolicySet, runtime: Runtime, finding:
     names = [loop.name for loop in policy.loops] + [n for n, _ in (*policy.defines, *policy.lets, *policy.report.lets)]
     lines += [f"    {n} = {brief(env[n])}" for n in names]
     lines.append("  Derived values used:")
-    lines += [f"    {'  ' * depth}{label} = {brief(value)}{_describe(policies, label)}"
-              for depth, label, value in tracer.trace]
+    described: set[str] = set()
+    for depth, label, value in tracer.trace:
+        lines.append(f"    {'  ' * depth}{label} = {brief(value)}{_describe(policies, label, described)}")
     lines.append(f"  Failed condition: {policy.file.data['assert']}  →  {render(outcome)}")
     return "\n".join(lines) + "\n"
 
 
-def _describe(policies: PolicySet, label: str) -> str:
-    entry = policies.entries.get(label.split("(")[0])
-    return f"  ({' '.join(entry.description.split())})" if entry else ""
+def _describe(policies: PolicySet, label: str, described: set[str]) -> str:
+    """A definition's description, the first time it appears."""
+    name = label.split("(")[0]
+    entry = policies.entries.get(name)
+    if entry is None or name in described:
+        return ""
+    described.add(name)
+    return f"  ({' '.join(entry.description.split())})"
 
 
 def _why_none(policy: Policy, runtime: Runtime, params: dict[str, Any]) -> str:

@@ -155,10 +155,7 @@ class JsonLocator:
         except (StopIteration, ValueError):
             return False
         end = _skip_ws(text, end)
-        if index + 1 < len(items):
-            follows = text[end] == "," and _skip_ws(text, end + 1) == offsets[index + 1]
-        else:
-            follows = text[end] == "]"
+        follows = text[end] == "," and _skip_ws(text, end + 1) == offsets[index + 1] if index + 1 < len(items) else text[end] == "]"
         return follows and bool(value == items[index])
 
     def _object(self, start: int, obj: dict[str, Any]) -> dict[str, int]:

@@ -8,6 +8,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import jsonschema_rs
+
 from wxcc_policy.errors import UsageError
 from wxcc_policy.lang.compiler import BulkFn, CompileProblem, Compiler, Namespace
 from wxcc_policy.lang.runtime import CompiledFunction, Runtime
@@ -15,7 +17,7 @@ from wxcc_policy.lang.shapes import Shape, Shapes, object_of
 from wxcc_policy.lang.syntax import Node, SyntaxProblem, parse_expression
 from wxcc_policy.lang.template import make_renderer, parse_template
 from wxcc_policy.lang.values import EvalError
-from wxcc_policy.validation import load_schema
+from wxcc_policy.validation import load_schema, violations_of
 from wxcc_policy.yamlfiles import YamlFile, read_yaml_file
 
 Env = dict[str, Any]
@@ -354,6 +356,19 @@ class _PolicyCompiler:
             for name, spec in self.data.get("parameters", {}).items()
         )
         self.scope: dict[str, Shape] = {"params": object_of({p.name: p.schema for p in self.params})}
+        self._check_defaults()
+
+    def _check_defaults(self) -> None:
+        for param in self.params:
+            try:
+                checker = jsonschema_rs.Draft202012Validator(param.schema)
+            except (ValueError, jsonschema_rs.ValidationError) as exc:
+                where = self.file.where(("parameters", param.name, "schema"))
+                raise UsageError(f"parameter {param.name}: invalid schema: {exc}", where) from None
+            problems = violations_of(checker, param.default)
+            if problems:
+                where = self.file.where(("parameters", param.name, "default"))
+                raise UsageError(f"parameter {param.name}: the default {problems[0].message}", where)
 
     def expression(self, *parts: str | int, located: bool = True) -> Fn:
         fn, _ = compile_expression(self.compiler, self.file, parts, self.scope, located)

@@ -130,3 +130,36 @@ def test_engine_names_no_domain_concept() -> None:
         text = path.read_text()
         assert not [w for w in banned if w in text], path
         assert "eval(" not in text.replace("evaluate(", "").replace("_eval(", "") and "exec(" not in text, path
+
+
+def test_parameter_default_must_match_its_schema(tmp_path: Path) -> None:
+    text = POLICY.format(field="id").replace(
+        "forEach:", "parameters:\n  limit: {default: many, schema: {type: integer}, description: d}\nforEach:")
+    with pytest.raises(UsageError) as info:
+        _load_user_policy(tmp_path, text)
+    assert info.value.where == f"{tmp_path / 'p.yaml'}:8:20"
+    assert "the default \"many\" is not of type 'integer'" in info.value.message
+
+
+def test_user_library_values_and_functions(tmp_path: Path, runner) -> None:
+    (tmp_path / "lib.yaml").write_text(
+        "kind: library\nname: acme\ndescription: d\n"
+        "values:\n  agents:\n    description: users with the agent role\n    expr: \"filter(users, u -> 'agent' in u.roles)\"\n"
+        "functions:\n  domainOf:\n    params: [u]\n    description: email domain\n    body: \"last(split(u.email ?? '', '@'))\"\n")
+    (tmp_path / "p.yaml").write_text(POLICY.format(field="id").replace(
+        "forEach: {as: user, in: users}", "forEach: {as: user, in: agents}").replace(
+        '"user.id != null"', "\"domainOf(user) == 'acme.example'\""))
+    code, out, _ = run_cli(runner, "check", "--format", "json", "--fail-on", "info", "--policy-dir", str(tmp_path),
+                           "--select", "ACME-T-001", str(EXAMPLES / "acme-tenant.json"))
+    assert code == 0 and json.loads(out)["summary"]["info"] == 0
+    (tmp_path / "p2.yaml").write_text((tmp_path / "p.yaml").read_text().replace("ACME-T-001", "ACME-T-002").replace(
+        "domainOf(user)", "domainOff(user)"))
+    code, _, err = run_cli(runner, "policies", "--policy-dir", str(tmp_path))
+    assert code == 2 and "unknown function 'domainOff'; did you mean 'domainOf'?" in err and "p2.yaml:8:10" in err
+
+
+def test_library_name_clash_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "lib.yaml").write_text(
+        "kind: library\nname: acme\ndescription: d\nvalues:\n  primaryOn:\n    description: x\n    expr: \"1\"\n")
+    with pytest.raises(UsageError, match="'primaryOn' is already defined"):
+        load_policy_set([tmp_path])

@@ -136,13 +136,20 @@ def _sum(env: Env, xs: Any, fn: Lam | None = None) -> Any:
 
 
 def _keys_of(env: Env, xs: Any, fn: Lam, name: str) -> tuple[list[Any] | tuple[Any, ...], list[Any]]:
+    items, keys, _ = _keys_and_set(env, xs, fn, name)
+    return items, keys
+
+
+def _keys_and_set(env: Env, xs: Any, fn: Lam, name: str) -> tuple[list[Any] | tuple[Any, ...], list[Any], set[Any]]:
+    """The items, their keys (lists made hashable) and the set of distinct keys."""
     items = _items(xs, name)
     keys = fn.results(env, items)
     try:
-        frozenset(keys)  # all hashable already: the usual case, checked at C speed
+        distinct = set(keys)  # all hashable already: the usual case, at C speed
     except TypeError:
         keys = [hashable(k) for k in keys]
-    return items, keys
+        distinct = set(keys)
+    return items, keys, distinct
 
 
 def _distinct(env: Env, xs: Any, fn: Lam | None = None) -> list[Any]:
@@ -187,8 +194,8 @@ def _count_by(env: Env, xs: Any, key: Lam) -> dict[Any, int]:
 
 
 def _duplicates(env: Env, xs: Any, fn: Lam) -> list[dict[str, Any]]:
-    items, keys = _keys_of(env, xs, fn, "duplicates")
-    if len(set(keys)) == len(keys):
+    items, keys, distinct = _keys_and_set(env, xs, fn, "duplicates")
+    if len(distinct) == len(keys):
         return []  # the usual case, decided at C speed
     first: dict[Any, Any] = {}
     seen: dict[Any, int] = {}

@@ -170,9 +170,10 @@ class Compiler:
         def bulk(env: Env, items: Any) -> list[bool]:
             collection = env[table]
             try:
+                if collection.__class__ in _HASHED and negate:
+                    return [(x.get(field) if x.__class__ is dict else None) not in collection for x in items]
                 if collection.__class__ in _HASHED:
-                    hits = [(x.get(field) if x.__class__ is dict else None) in collection for x in items]
-                    return [not h for h in hits] if negate else hits
+                    return [(x.get(field) if x.__class__ is dict else None) in collection for x in items]
             except TypeError:  # an unhashable value: the element-wise path handles it
                 pass
             one = self._field_membership(inner, scope)[1 if negate else 0]  # type: ignore[index]

@@ -7,7 +7,6 @@ A shape of None means "unknown": nothing is checked.
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 Shape = dict[str, Any] | None
@@ -115,6 +114,8 @@ def _single_branch(shape: Shape) -> Shape:
 
 
 def did_you_mean(name: str, candidates: Any) -> str:
+    import difflib  # only on the error path
+
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     if not close:
         lowered = {str(c).lower(): c for c in candidates}
