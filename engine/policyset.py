@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import jsonschema_rs
-
 from wxcc_policy.errors import UsageError
 from wxcc_policy.lang.compiler import BulkFn, CompileProblem, Compiler, Namespace
 from wxcc_policy.lang.runtime import CompiledFunction, Runtime

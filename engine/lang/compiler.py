@@ -133,16 +133,22 @@ class Compiler:
             return _comparison(op, left, right), None
         return _arithmetic(op, left, right), lshape if op == "+" else None
 
-    def _field_membership(self, node: ast.Node, scope: dict[str, Shape]) -> tuple[Fn, Fn] | None:
-        """`var.field in table` as one closure (and its negation): the shape of most
-        per-element checks, so it is worth fusing three calls into one."""
+    def _membership_parts(self, node: ast.Node, scope: dict[str, Shape]) -> tuple[str, str, str] | None:
+        """(var, field, table) when `node` is `var.field in table`, both names bound locally."""
         if not (isinstance(node, ast.Binary) and node.op == "in" and isinstance(node.left, ast.Member)
                 and isinstance(node.left.target, ast.Name) and isinstance(node.right, ast.Name)):
             return None
         var, field, table = node.left.target.name, node.left.name, node.right.name
-        local = var in scope or var in self.ns.env_names
-        if not local or not (table in scope or table in self.ns.env_names):
+        bound = (*scope, *self.ns.env_names)
+        return (var, field, table) if var in bound and table in bound else None
+
+    def _field_membership(self, node: ast.Node, scope: dict[str, Shape]) -> tuple[Fn, Fn] | None:
+        """`var.field in table` as one closure (and its negation): the shape of most
+        per-element checks, so it is worth fusing three calls into one."""
+        parts = self._membership_parts(node, scope)
+        if parts is None:
             return None
+        var, field, table = parts
 
         def field_in(env: Env) -> bool:
             value = env[var]
@@ -160,12 +166,12 @@ class Compiler:
         None for any other form, which is then evaluated element by element."""
         negate = isinstance(node, ast.Unary) and node.op == "not"
         inner = node.operand if isinstance(node, ast.Unary) and negate else node
-        if self._field_membership(inner, scope) is None:
+        parts = self._membership_parts(inner, scope)
+        fused = self._field_membership(inner, scope)
+        if parts is None or fused is None or parts[0] != var:
             return None
-        assert isinstance(inner, ast.Binary) and isinstance(inner.left, ast.Member)
-        if not isinstance(inner.left.target, ast.Name) or inner.left.target.name != var:
-            return None
-        field, table = inner.left.name, inner.right.name  # type: ignore[attr-defined]
+        _, field, table = parts
+        one = fused[1] if negate else fused[0]
 
         def bulk(env: Env, items: Any) -> list[bool]:
             collection = env[table]
@@ -176,7 +182,6 @@ class Compiler:
                     return [(x.get(field) if x.__class__ is dict else None) in collection for x in items]
             except TypeError:  # an unhashable value: the element-wise path handles it
                 pass
-            one = self._field_membership(inner, scope)[1 if negate else 0]  # type: ignore[index]
             saved = env.get(var)
             out = []
             for x in items:
