@@ -25,7 +25,7 @@ _INT_BASED = re.compile(r"^0o[0-7]+$|^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _NON_FINITE = re.compile(r"^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$")
 
-#: An aliased document may expand to at most this many values in all.
+#: Aliases may add at most this many values to a document (plain documents are not limited).
 MAX_EXPANDED_NODES = 5_000_000
 
 
@@ -56,8 +56,9 @@ def parse_yaml(text: str) -> tuple[Any, yaml.Node | None]:
 class _Constructor:
     def __init__(self) -> None:
         self._built: dict[int, Any] = {}
-        self._sizes: dict[int, int] = {}
-        self._expanded = 0
+        self._sizes: dict[int, int] = {}  # values under each node, aliases expanded
+        self._total = 0  # values so far, aliases expanded
+        self._by_aliases = 0  # of which added by re-using an aliased value
 
     def build(self, node: yaml.Node) -> Any:
         key = id(node)
@@ -65,23 +66,21 @@ class _Constructor:
             if key not in self._sizes:
                 raise InputError("invalid YAML: an alias refers to a value that contains it", node.start_mark.index)
             # An alias: its value is shared, but consumers will walk it again.
-            self._count(node, self._sizes[key])
+            self._total += self._sizes[key]
+            self._by_aliases += self._sizes[key]
+            if self._by_aliases > MAX_EXPANDED_NODES:
+                raise InputError(
+                    f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} values; refusing (alias bomb?)",
+                    node.start_mark.index,
+                )
             return self._built[key]
-        before = self._expanded
+        before = self._total
+        self._total += 1
         value = self._build_new(node)
-        self._sizes[key] = self._expanded - before
+        self._sizes[key] = self._total - before
         return value
 
-    def _count(self, node: yaml.Node, n: int) -> None:
-        self._expanded += n
-        if self._expanded > MAX_EXPANDED_NODES:
-            raise InputError(
-                f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} values; refusing (alias bomb?)",
-                node.start_mark.index,
-            )
-
     def _build_new(self, node: yaml.Node) -> Any:
-        self._count(node, 1)
         if isinstance(node, yaml.ScalarNode):
             return scalar_value(node)
         if isinstance(node, yaml.SequenceNode):

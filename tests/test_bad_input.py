@@ -93,3 +93,18 @@ def test_columns_count_code_points(runner, tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.index("😀") < finding["column"] - 1
     assert text[finding["column"] - 1 :].startswith('"Sub-200"}')
+
+
+def test_only_alias_expansion_counts_toward_the_bomb_limit(monkeypatch) -> None:
+    from wxcc_policy import yamlsource
+    from wxcc_policy.errors import InputError
+
+    monkeypatch.setattr(yamlsource, "MAX_EXPANDED_NODES", 100)
+    plain = "items:\n" + "".join(f"  - [{i}, {i}, {i}]\n" for i in range(200))
+    assert len(yamlsource.parse_yaml(plain)[0]["items"]) == 200
+    aliased = "a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b]\n"
+    with pytest.raises(InputError, match="alias bomb"):
+        yamlsource.parse_yaml(aliased)
+    recursive = "a: &a [1, *a]\n"
+    with pytest.raises(InputError, match="refers to a value that contains it"):
+        yamlsource.parse_yaml(recursive)

@@ -163,3 +163,12 @@ def test_library_name_clash_is_an_error(tmp_path: Path) -> None:
         "kind: library\nname: acme\ndescription: d\nvalues:\n  primaryOn:\n    description: x\n    expr: \"1\"\n")
     with pytest.raises(UsageError, match="'primaryOn' is already defined"):
         load_policy_set([tmp_path])
+
+
+def test_language_documentation_covers_every_function_and_definition() -> None:
+    from wxcc_policy.lang.builtins import BUILTINS
+
+    doc = (Path(__file__).parent.parent / "docs" / "policy-language.md").read_text()
+    missing = [name for name in BUILTINS if f"`{name}(" not in doc]
+    missing += [name for name in load_policy_set().entries if f"`{name}" not in doc]
+    assert missing == []
