@@ -1,3 +1,3 @@
-from wxcc_policy.cli import main
+from wxcc_policy.cli import run
 
-raise SystemExit(main())
+run()

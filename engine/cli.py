@@ -185,3 +185,16 @@ def main(argv: list[str] | None = None) -> int:
                    "(set WXCC_POLICY_DEBUG=1 for a traceback)", err=True)
         return EXIT_USAGE
     return 0
+
+
+def run() -> None:
+    """The console entry point: main(), then exit at once. Freeing a large snapshot's
+    million objects at interpreter shutdown costs more than checking it (0.15 s and up
+    for 100,000 users); output is flushed first, and nothing else is pending."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, OSError):
+        code = code or 1
+    os._exit(code)

@@ -30,11 +30,12 @@ class NonFiniteNumber(Exception):
     pass
 
 
-def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def _reject_duplicates(pairs: list[tuple[str, Any]], dict: Any = dict, len: Any = len) -> dict[str, Any]:
+    # Called once per object of every document: builtins bound as locals save lookups.
     obj = dict(pairs)
     if len(obj) != len(pairs):
         raise DuplicateKey
-    return obj
+    return obj  # type: ignore[no-any-return]
 
 
 def _reject_constant(name: str) -> float:
@@ -120,7 +121,7 @@ class JsonLocator:
     def __init__(self, text: str, data: Any) -> None:
         self._text = text
         self._data = data
-        self._objects: dict[int, dict[str, int]] = {}
+        self._objects: dict[int, tuple[dict[str, int], int | None]] = {}  # members so far, where to resume
         self._arrays: dict[int, list[int]] = {}
         self._checked: set[int] = set()
 
@@ -132,7 +133,7 @@ class JsonLocator:
                 pos = self._element(pos, value, int(part))
                 value = value[int(part)]
             elif isinstance(value, dict) and part in value:
-                pos = self._object(pos, value)[part]
+                pos = self._member(pos, value, part)
                 value = value[part]
             else:
                 break
@@ -158,25 +159,28 @@ class JsonLocator:
         follows = text[end] == "," and _skip_ws(text, end + 1) == offsets[index + 1] if index + 1 < len(items) else text[end] == "]"
         return follows and bool(value == items[index])
 
-    def _object(self, start: int, obj: dict[str, Any]) -> dict[str, int]:
-        if start in self._objects:
-            return self._objects[start]
+    def _member(self, start: int, obj: dict[str, Any], key: str) -> int:
+        """Offset of member `key` of the object at `start`, scanning members only as far as needed."""
+        found, pos = self._objects.get(start) or ({}, _skip_ws(self._text, start + 1))
+        while key not in found and pos is not None:
+            pos = self._next_member(pos, obj, found)
+        self._objects[start] = (found, pos)
+        return found[key]
+
+    def _next_member(self, pos: int, obj: dict[str, Any], found: dict[str, int]) -> int | None:
+        """Record the member at `pos`; return where the next one starts, or None after the last."""
         text = self._text
-        found: dict[str, int] = {}
-        pos = _skip_ws(text, start + 1)
-        while text[pos] != "}":
-            key, pos = scanstring(text, pos + 1)
-            pos = _skip_ws(text, _skip_ws(text, pos) + 1)
-            found[key] = pos
-            if text[pos] == "[":
-                pos = self._index_array(pos, obj[key])
-            else:
-                _, pos = _LENIENT_SCAN(text, pos)
-            pos = _skip_ws(text, pos)
-            if text[pos] == ",":
-                pos = _skip_ws(text, pos + 1)
-        self._objects[start] = found
-        return found
+        if text[pos] == "}":
+            return None
+        key, pos = scanstring(text, pos + 1)
+        pos = _skip_ws(text, _skip_ws(text, pos) + 1)
+        found[key] = pos
+        if text[pos] == "[":
+            pos = self._index_array(pos, obj[key])
+        else:
+            _, pos = _LENIENT_SCAN(text, pos)
+        pos = _skip_ws(text, pos)
+        return _skip_ws(text, pos + 1) if text[pos] == "," else pos
 
     def _index_array(self, start: int, items: list[Any]) -> int:
         """Index the array at `start`; return the position after its closing bracket."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
@@ -61,15 +62,40 @@ def read_document(path: Path, display: str | None = None) -> Document | ParseFai
     """Read and parse one file; a file that cannot be parsed is a value, not an exception."""
     shown = display or str(path)
     raw = path.read_bytes()
-    digest = "sha256:" + hashlib.sha256(raw).hexdigest()
+    digest = _Digest(raw)
     text = ""
     try:
         text = decode_utf8(raw)
         del raw
-        return parse_text(text, shown, digest, yaml_syntax=path.suffix.lower() in YAML_SUFFIXES)
+        document = parse_text(text, shown, "", yaml_syntax=path.suffix.lower() in YAML_SUFFIXES)
+        return document._replace(digest=digest.value())  # joined only now: hashed while parsing
     except InputError as exc:
         line, column = line_columns(text, [exc.offset])[exc.offset] if text else _byte_position(exc)
-        return ParseFailure(shown, digest, exc.message, line, column)
+        return ParseFailure(shown, digest.value(), exc.message, line, column)
+
+
+class _Digest:
+    """SHA-256 of the input. For a large input it is computed in a thread while the
+    main thread parses: hashlib releases the GIL, so the two run side by side."""
+
+    _THREAD_FROM = 1 << 20
+
+    def __init__(self, raw: bytes) -> None:
+        self._hex: list[str] = []
+        self._thread: threading.Thread | None = None
+        if len(raw) < self._THREAD_FROM:
+            self._hash(raw)
+        else:
+            self._thread = threading.Thread(target=self._hash, args=(raw,), daemon=True)
+            self._thread.start()
+
+    def _hash(self, raw: bytes) -> None:
+        self._hex.append("sha256:" + hashlib.sha256(raw).hexdigest())
+
+    def value(self) -> str:
+        if self._thread is not None:
+            self._thread.join()
+        return self._hex[0]
 
 
 def parse_text(text: str, path: str, digest: str, yaml_syntax: bool) -> Document:

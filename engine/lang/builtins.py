@@ -31,7 +31,10 @@ class Lam:
         """The body's value for each item, the item bound to the (single) parameter."""
         if self.field is not None:
             field = self.field
-            return [x.get(field) if x.__class__ is dict else None for x in items]
+            try:
+                return [x.get(field) for x in items]
+            except AttributeError:  # some item is not an object
+                return [x.get(self.field) if x.__class__ is dict else None for x in items]
         name, body = self.params[0], self.body
         saved = env.get(name, _UNSET)
         out = []

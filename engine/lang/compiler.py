@@ -175,13 +175,13 @@ class Compiler:
 
         def bulk(env: Env, items: Any) -> list[bool]:
             collection = env[table]
-            try:
-                if collection.__class__ in _HASHED and negate:
-                    return [(x.get(field) if x.__class__ is dict else None) not in collection for x in items]
-                if collection.__class__ in _HASHED:
-                    return [(x.get(field) if x.__class__ is dict else None) in collection for x in items]
-            except TypeError:  # an unhashable value: the element-wise path handles it
-                pass
+            if collection.__class__ in _HASHED:
+                try:
+                    if negate:
+                        return [x.get(field) not in collection for x in items]
+                    return [x.get(field) in collection for x in items]
+                except (AttributeError, TypeError):  # a non-object or an unhashable value
+                    pass
             saved = env.get(var)
             out = []
             for x in items:
