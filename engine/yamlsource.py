@@ -29,17 +29,85 @@ _NON_FINITE = re.compile(r"^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$")
 MAX_EXPANDED_NODES = 5_000_000
 
 
+#: Collections may nest at most this deep (real snapshots nest fewer than ten levels).
+MAX_DEPTH = 200
+_PLAIN = "?"  # the tag of a plain scalar with no tag: resolved later by the YAML 1.2 core schema
+
+
 def compose_yaml(text: str) -> yaml.Node | None:
+    """Compose the single document's node graph from libyaml's event stream.
+
+    PyYAML's own composer recurses, in C for libyaml, so deep nesting crashes the
+    process; this one keeps an explicit stack and refuses nesting beyond MAX_DEPTH.
+    """
     try:
-        return yaml.compose(text, Loader=_Loader)  # type: ignore[no-any-return]
+        return _Composer().compose(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(p for p in (exc.context, exc.problem) if p)
         raise InputError(f"invalid YAML: {message}", mark.index if mark else 0) from None
     except yaml.YAMLError as exc:
         raise InputError(f"invalid YAML: {exc}", 0) from None
-    except RecursionError:
-        raise InputError("invalid YAML: nesting is too deep", 0) from None
+
+
+class _Composer:
+    def __init__(self) -> None:
+        self.anchors: dict[str, yaml.Node] = {}
+        self.stack: list[yaml.Node] = []
+        self.pending_keys: list[yaml.Node | None] = []
+        self.root: yaml.Node | None = None
+        self.documents = 0
+
+    def compose(self, events: Any) -> yaml.Node | None:
+        for event in events:
+            if isinstance(event, yaml.DocumentStartEvent):
+                self.documents += 1
+                if self.documents > 1:
+                    raise InputError("invalid YAML: expected a single document", event.start_mark.index)
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                self.stack[-1].end_mark = event.end_mark
+                self.stack.pop()
+                self.pending_keys.pop()
+            elif isinstance(event, yaml.AliasEvent):
+                if event.anchor not in self.anchors:
+                    raise InputError(f"invalid YAML: undefined alias {event.anchor!r}", event.start_mark.index)
+                self._add(self.anchors[event.anchor])
+            elif isinstance(event, yaml.NodeEvent):
+                self._open(event)
+        return self.root
+
+    def _open(self, event: Any) -> None:
+        explicit = event.tag not in (None, "!")
+        if isinstance(event, yaml.ScalarEvent):
+            tag = event.tag if explicit else (_PLAIN if event.implicit[0] else _TAG + "str")
+            if tag == _PLAIN and event.value == "<<":
+                tag = _TAG + "merge"
+            node: yaml.Node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+        elif isinstance(event, yaml.SequenceStartEvent):
+            node = yaml.SequenceNode(event.tag if explicit else _TAG + "seq", [], event.start_mark, event.end_mark)
+        else:
+            node = yaml.MappingNode(event.tag if explicit else _TAG + "map", [], event.start_mark, event.end_mark)
+        if event.anchor is not None:
+            self.anchors[event.anchor] = node
+        self._add(node)
+        if not isinstance(node, yaml.ScalarNode):
+            if len(self.stack) >= MAX_DEPTH:
+                raise InputError(f"invalid YAML: nesting is deeper than {MAX_DEPTH} levels", event.start_mark.index)
+            self.stack.append(node)
+            self.pending_keys.append(None)
+
+    def _add(self, node: yaml.Node) -> None:
+        if not self.stack:
+            self.root = node
+            return
+        parent = self.stack[-1]
+        if isinstance(parent, yaml.SequenceNode):
+            parent.value.append(node)
+        elif self.pending_keys[-1] is None:
+            self.pending_keys[-1] = node
+        else:
+            parent.value.append((self.pending_keys[-1], node))
+            self.pending_keys[-1] = None
 
 
 def parse_yaml(text: str) -> tuple[Any, yaml.Node | None]:
@@ -129,9 +197,7 @@ def _require_tag(node: yaml.Node, kind: str) -> None:
 def scalar_value(node: yaml.ScalarNode) -> Any:
     """Resolve a scalar by the YAML 1.2 core schema; explicit standard tags are honoured."""
     text: str = node.value
-    tag = node.tag
-    if node.style is None and not node.tag.startswith("!") and tag != _TAG + "str":
-        tag = _resolve_plain(text, node)
+    tag = _resolve_plain(text, node) if node.tag == _PLAIN else node.tag
     if tag in (_TAG + "str", _TAG + "timestamp"):
         return text
     if tag == _TAG + "null":

@@ -54,3 +54,17 @@ def test_untested_policy_is_reported(runner, tmp_path: Path) -> None:
     code, out, _ = run_cli(runner, "test", "--format", "json", str(only_pass))
     assert code == 0
     assert '"untested": [\n    "WXCC-DAT-003"\n  ]' in out
+
+
+def test_builtin_cases_through_the_command_line(runner) -> None:
+    code, out, err = run_cli(runner, "test", str(CASES))
+    assert code == 0 and err == ""
+    assert out.splitlines()[-1].startswith("policy tests: ") and ", 0 failed, 0 untested policies" in out
+    assert out.count("\nPASS ") + out.startswith("PASS ") >= 45
+
+
+def test_example_pack_through_the_command_line(runner) -> None:
+    pack = ROOT / "examples" / "custom-policies"
+    code, out, _ = run_cli(runner, "test", "--policy-dir", str(pack), str(pack))
+    assert code == 0
+    assert out.splitlines()[-1] == "policy tests: 3 passed, 0 failed, 0 untested policies"
