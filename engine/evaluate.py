@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 from wxcc_policy.lang.runtime import Runtime
 from wxcc_policy.lang.values import EvalError
 from wxcc_policy.policyset import Env, EvalFailure, Fn, Loop, Policy, PolicyInfo
+from wxcc_policy.sources import escape_segment
 
 
 class RawFinding(NamedTuple):
@@ -135,7 +136,7 @@ class PointerIndex:
         if place is None:
             return None
         parent, key = place
-        return f"{self.pointer(parent)}/{_escape(str(key))}"
+        return f"{self.pointer(parent)}/{escape_segment(str(key))}"
 
     def _place(self, element: Any) -> tuple[Any, Any] | None:
         key = id(element)
@@ -156,7 +157,3 @@ class PointerIndex:
             # Built back to front, so that the first of repeated children keeps its key.
             self._maps.append((value, dict(zip(map(id, reversed(children)), reversed(keys), strict=False))))
         self._indexed, self._level = self._level, []
-
-
-def _escape(segment: str) -> str:
-    return segment.replace("~", "~0").replace("/", "~1") if ("~" in segment or "/" in segment) else segment

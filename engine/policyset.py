@@ -16,6 +16,7 @@ from wxcc_policy.lang.shapes import Shape, Shapes, object_of
 from wxcc_policy.lang.syntax import Node, SyntaxProblem, parse_expression
 from wxcc_policy.lang.template import make_renderer, parse_template
 from wxcc_policy.lang.values import EvalError
+from wxcc_policy.sources import escape_segment
 from wxcc_policy.validation import load_schema, violations_of
 from wxcc_policy.yamlfiles import YamlFile, read_yaml_file
 
@@ -341,10 +342,6 @@ def _compile_policies(files: list[YamlFile], library: _LibraryCompiler) -> list[
     return policies
 
 
-def _escape_pointer(text: str) -> str:
-    return text.replace("~", "~0").replace("/", "~1")
-
-
 class _PolicyCompiler:
     def __init__(self, file: YamlFile, compiler: Compiler) -> None:
         self.file = file
@@ -417,7 +414,7 @@ class _PolicyCompiler:
             self.compiler, self.file, ("report", key), self.scope, escape)
         report = Report(
             self.expression("report", "at"),
-            template("field", _escape_pointer) if "field" in d["report"] else None,
+            template("field", escape_segment) if "field" in d["report"] else None,
             template("key"), template("message"), report_lets,
         )
         return Policy(info, defines, loops, lets, check, self.file.where(("assert",)), bulk, report, self.file)

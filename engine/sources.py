@@ -54,8 +54,13 @@ def split_pointer(pointer: str) -> tuple[str, ...]:
     return tuple(p.replace("~1", "/").replace("~0", "~") for p in pointer[1:].split("/"))
 
 
+def escape_segment(segment: str) -> str:
+    """One JSON Pointer reference token, escaped (RFC 6901)."""
+    return segment.replace("~", "~0").replace("/", "~1")
+
+
 def join_pointer(parts: tuple[str | int, ...] | list[str | int]) -> str:
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+    return "".join("/" + escape_segment(str(p)) for p in parts)
 
 
 def read_document(path: Path, display: str | None = None) -> Document | ParseFailure:

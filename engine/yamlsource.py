@@ -63,36 +63,37 @@ class _Composer:
             if isinstance(event, yaml.DocumentStartEvent):
                 self.documents += 1
                 if self.documents > 1:
-                    raise InputError("invalid YAML: expected a single document", event.start_mark.index)
+                    raise InputError("invalid YAML: expected a single document", _offset(event))
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 self.stack[-1].end_mark = event.end_mark
                 self.stack.pop()
                 self.pending_keys.pop()
             elif isinstance(event, yaml.AliasEvent):
                 if event.anchor not in self.anchors:
-                    raise InputError(f"invalid YAML: undefined alias {event.anchor!r}", event.start_mark.index)
+                    raise InputError(f"invalid YAML: undefined alias {event.anchor!r}", _offset(event))
                 self._add(self.anchors[event.anchor])
             elif isinstance(event, yaml.NodeEvent):
                 self._open(event)
         return self.root
 
     def _open(self, event: Any) -> None:
-        explicit = event.tag not in (None, "!")
+        start, end = _marks(event)  # libyaml's marks: same fields as PyYAML's, another type
+        explicit: str | None = event.tag if event.tag not in (None, "!") else None
         if isinstance(event, yaml.ScalarEvent):
-            tag = event.tag if explicit else (_PLAIN if event.implicit[0] else _TAG + "str")
+            tag = explicit or (_PLAIN if event.implicit[0] else _TAG + "str")
             if tag == _PLAIN and event.value == "<<":
                 tag = _TAG + "merge"
-            node: yaml.Node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+            node: yaml.Node = yaml.ScalarNode(tag, event.value, start, end, style=event.style)
         elif isinstance(event, yaml.SequenceStartEvent):
-            node = yaml.SequenceNode(event.tag if explicit else _TAG + "seq", [], event.start_mark, event.end_mark)
+            node = yaml.SequenceNode(explicit or _TAG + "seq", [], start, end)
         else:
-            node = yaml.MappingNode(event.tag if explicit else _TAG + "map", [], event.start_mark, event.end_mark)
+            node = yaml.MappingNode(explicit or _TAG + "map", [], start, end)
         if event.anchor is not None:
             self.anchors[event.anchor] = node
         self._add(node)
         if not isinstance(node, yaml.ScalarNode):
             if len(self.stack) >= MAX_DEPTH:
-                raise InputError(f"invalid YAML: nesting is deeper than {MAX_DEPTH} levels", event.start_mark.index)
+                raise InputError(f"invalid YAML: nesting is deeper than {MAX_DEPTH} levels", _offset(event))
             self.stack.append(node)
             self.pending_keys.append(None)
 
@@ -108,6 +109,14 @@ class _Composer:
         else:
             parent.value.append((self.pending_keys[-1], node))
             self.pending_keys[-1] = None
+
+
+def _marks(event: Any) -> tuple[Any, Any]:
+    return event.start_mark, event.end_mark
+
+
+def _offset(event: Any) -> int:
+    return int(event.start_mark.index)
 
 
 def parse_yaml(text: str) -> tuple[Any, yaml.Node | None]:
