@@ -10,7 +10,7 @@ from wxcc_policy import __version__
 from wxcc_policy.errors import UsageError
 from wxcc_policy.evaluate import PointerIndex, RawFinding, evaluate
 from wxcc_policy.lang.values import render
-from wxcc_policy.policyset import EvalFailure, Policy, PolicySet
+from wxcc_policy.policyset import EvalFailure, PolicySet
 from wxcc_policy.results import FileResult, Finding, Located, RunResult, SchemaError
 from wxcc_policy.sources import DOCUMENT_SUFFIXES, Document, ParseFailure, read_document, split_pointer
 from wxcc_policy.validation import violations
@@ -122,8 +122,3 @@ def _pointer(index: PointerIndex, finding: RawFinding) -> str:
 
 def _pointer_order(pointer: str) -> tuple[tuple[int, int | str], ...]:
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in split_pointer(pointer))
-
-
-def policies_for(policies: PolicySet, ids: Iterable[str]) -> list[Policy]:
-    by_id = policies.by_id()
-    return [by_id[i] for i in ids]

@@ -43,7 +43,10 @@ def write_output(text: str, output: str | None) -> None:
         return
     from wxcc_policy.atomic import write_atomic
 
-    write_atomic(Path(output), text)
+    try:
+        write_atomic(Path(output), text)
+    except OSError as exc:
+        raise UsageError(f"cannot write the report: {exc.strerror}", output) from None
 
 
 def config_option(fn: Any) -> Any:

@@ -23,7 +23,6 @@ from wxcc_policy.yamlfiles import YamlFile, read_yaml_file
 Env = dict[str, Any]
 Fn = Callable[[Env], Any]
 Render = Callable[[Env], str]
-ENGINE_NAMES = ("document", "asOf")
 
 
 class EvalFailure(Exception):

@@ -130,3 +130,22 @@ def test_installed_console_script(tmp_path: Path) -> None:
     assert "error WXCC-TEL-001" in done.stdout and done.stderr == ""
     done = subprocess.run([sys.executable, "-m", "wxcc_policy", "--version"], capture_output=True, text=True, check=False)
     assert done.returncode == 0 and "wxcc-policy" in done.stdout
+
+
+def test_unwritable_output_is_a_usage_error(runner, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, _, err = run_cli(runner, "check", "-o", str(tmp_path / "no" / "such" / "dir" / "r.json"), "examples")
+    assert code == 2 and "cannot write the report: No such file or directory" in err
+
+
+def test_policy_dirs_in_config_are_relative_to_it(runner, tmp_path: Path, monkeypatch) -> None:
+    config_dir = tmp_path / "conf"
+    config_dir.mkdir()
+    (config_dir / "wxcc.yaml").write_text("policyDirs: [../../../examples/custom-policies]\n".replace(
+        "../../../examples", str(EXAMPLES)))
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run_cli(runner, "policies", "--config", "conf/wxcc.yaml")
+    assert code == 0 and "ACME-DEPT-001" in out
+    (config_dir / "wxcc.yaml").write_text("policyDirs: [my-policies]\n")
+    code, _, err = run_cli(runner, "policies", "--config", "conf/wxcc.yaml")
+    assert code == 2 and "error: conf/my-policies: policy directory not found" in err

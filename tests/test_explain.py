@@ -53,3 +53,15 @@ def test_explain_as_of_changes_the_answer(runner) -> None:
 def test_unknown_policy(runner) -> None:
     code, _, err = run_cli(runner, "explain", "WXCC-ACC-01")
     assert code == 2 and "did you mean 'WXCC-ACC-001'" in err
+
+
+def test_explain_a_nested_for_each(runner, tmp_path: Path) -> None:
+    import json
+
+    doc = json.loads((EXAMPLES / "acme-tenant.json").read_text())
+    doc["users"].append(dict(doc["users"][0]))
+    path = tmp_path / "dup.json"
+    path.write_text(json.dumps(doc, indent=2))
+    code, out, _ = run_cli(runner, "explain", "WXCC-DAT-001", str(path))
+    assert code == 0
+    assert "/users/3/id" in out and "collection = users" in out and "repeat = {item: u-admin" in out
