@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         mine, theirs = peak_kib(check_cmd(big)), peak_kib([sys.executable, "-c", f"import json; json.load(open({str(big)!r}))"])
         if mine and theirs:
             print(f"   peak memory: {mine / 1024:.0f} MiB vs json.load {theirs / 1024:.0f} MiB: ratio {mine / theirs:.2f} (target ≤ 1.5)")
-    small = HERE.parent / "examples" / "acme-tenant.json"
+    small = HERE.parent / "examples" / "tenants" / "acme-tenant.json"
     verified(check_cmd(small))
     latency, imports = timed_pair(check_cmd(small), [sys.executable, "-c", "import jsonschema, yaml, click"], args.repeat)
     print(f"3. small tenant check: {latency['median'] * 1000:.0f} ms median (min {latency['min'] * 1000:.0f}); "

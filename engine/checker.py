@@ -12,7 +12,7 @@ from wxcc_policy.evaluate import PointerIndex, RawFinding, evaluate
 from wxcc_policy.lang.values import render
 from wxcc_policy.policyset import EvalFailure, PolicySet
 from wxcc_policy.results import FileResult, Finding, Located, RunResult, SchemaError
-from wxcc_policy.sources import DOCUMENT_SUFFIXES, Document, ParseFailure, read_document, split_pointer
+from wxcc_policy.sources import DOCUMENT_SUFFIXES, TEST_FILE_SUFFIXES, Document, ParseFailure, read_document, split_pointer
 from wxcc_policy.validation import violations
 
 TOOL_NAME = "wxcc-policy"
@@ -27,15 +27,16 @@ class CheckSettings(NamedTuple):
 
 
 def discover(paths: Iterable[str]) -> Iterator[tuple[Path, str]]:
-    """Files named, and documents found under directories named (sorted, hidden ones skipped)."""
+    """Files named, and documents found under directories named (sorted; hidden files and
+    policy test files skipped)."""
     for given in paths:
         path = Path(given)
         if path.is_dir():
             for found in sorted(path.rglob("*")):
                 relative = found.relative_to(path).parts
-                if found.is_file() and found.suffix.lower() in DOCUMENT_SUFFIXES and not any(
-                    part.startswith(".") for part in relative
-                ):
+                if (found.is_file() and found.suffix.lower() in DOCUMENT_SUFFIXES
+                        and not found.name.endswith(TEST_FILE_SUFFIXES)
+                        and not any(part.startswith(".") for part in relative)):
                     yield found, str(found)
         elif path.is_file():
             yield path, given

@@ -16,7 +16,7 @@ from wxcc_policy.lang.shapes import Shape, Shapes, object_of
 from wxcc_policy.lang.syntax import Node, SyntaxProblem, parse_expression
 from wxcc_policy.lang.template import make_renderer, parse_template
 from wxcc_policy.lang.values import EvalError
-from wxcc_policy.sources import escape_segment
+from wxcc_policy.sources import TEST_FILE_SUFFIXES, escape_segment
 from wxcc_policy.validation import load_schema, violations_of
 from wxcc_policy.yamlfiles import YamlFile, read_yaml_file
 
@@ -139,7 +139,7 @@ def directory_files(directory: Path) -> list[YamlFile]:
 
 def is_policy_file(path: Path) -> bool:
     name = path.name
-    return path.is_file() and name.endswith((".yaml", ".yml")) and not name.endswith((".test.yaml", ".test.yml"))
+    return path.is_file() and name.endswith((".yaml", ".yml")) and not name.endswith(TEST_FILE_SUFFIXES)
 
 
 def load_policy_set(policy_dirs: Iterable[Path] = ()) -> PolicySet:

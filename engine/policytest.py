@@ -13,10 +13,9 @@ from wxcc_policy.config import Config, policy_parameters
 from wxcc_policy.errors import UsageError
 from wxcc_policy.policyset import PolicySet
 from wxcc_policy.results import Finding
-from wxcc_policy.sources import Document, ParseFailure, parse_text, read_document
+from wxcc_policy.sources import TEST_FILE_SUFFIXES, Document, ParseFailure, parse_text, read_document
 from wxcc_policy.yamlfiles import YamlFile, read_yaml_file
 
-TEST_SUFFIXES = (".test.yaml", ".test.yml")
 
 
 class CaseResult(NamedTuple):
@@ -45,7 +44,7 @@ def find_test_files(paths: Iterable[str]) -> list[Path]:
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.name.endswith(TEST_SUFFIXES)))
+            found.extend(sorted(p for p in path.rglob("*") if p.name.endswith(TEST_FILE_SUFFIXES)))
         elif path.is_file():
             found.append(path)
         else:

@@ -14,6 +14,7 @@ from wxcc_policy.yamlsource import YamlLocator, parse_yaml
 
 YAML_SUFFIXES = (".yaml", ".yml")
 DOCUMENT_SUFFIXES = (".json", *YAML_SUFFIXES)
+TEST_FILE_SUFFIXES = (".test.yaml", ".test.yml")  # policy test files: never snapshots, never policies
 
 
 class Locator(Protocol):

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_cli
+from conftest import EXAMPLES, ROOT, run_cli
 
 BAD = ROOT / "tests" / "data" / "bad"
 
@@ -67,7 +67,7 @@ def test_every_schema_error_is_listed_with_position(runner) -> None:
 
 
 def test_one_bad_file_does_not_hide_the_others(runner) -> None:
-    code, out, _ = run_cli(runner, "check", "--format", "json", str(BAD), str(ROOT / "examples" / "acme-tenant.json"))
+    code, out, _ = run_cli(runner, "check", "--format", "json", str(BAD), str(EXAMPLES / "acme-tenant.json"))
     results = json.loads(out)["results"]
     assert code == 1
     assert len(results) == len(list(BAD.iterdir())) + 1
@@ -75,11 +75,11 @@ def test_one_bad_file_does_not_hide_the_others(runner) -> None:
 
 
 def test_crlf_and_cr_line_endings_give_the_same_positions(runner, tmp_path: Path) -> None:
-    text = (ROOT / "examples" / "violations-tenant.yaml").read_text()
+    text = (EXAMPLES / "violations-tenant.yaml").read_text()
     positions = []
     for name, ending in (("lf.yaml", "\n"), ("crlf.yaml", "\r\n"), ("cr.json", "\r")):
         path = tmp_path / name
-        body = text if name.endswith("yaml") else json.dumps(json.loads((ROOT / "examples" / "acme-tenant.json").read_text()), indent=1)
+        body = text if name.endswith("yaml") else json.dumps(json.loads((EXAMPLES / "acme-tenant.json").read_text()), indent=1)
         path.write_bytes(body.replace("\n", ending).encode())
         _, out, _ = run_cli(runner, "check", "--format", "json", "--fail-on", "info", str(path))
         positions.append([(f["line"], f["column"]) for f in json.loads(out)["results"][0]["findings"]])
@@ -88,7 +88,7 @@ def test_crlf_and_cr_line_endings_give_the_same_positions(runner, tmp_path: Path
 
 
 def test_columns_count_code_points(runner, tmp_path: Path) -> None:
-    doc = json.loads((ROOT / "examples" / "acme-tenant.json").read_text())
+    doc = json.loads((EXAMPLES / "acme-tenant.json").read_text())
     doc["users"][2] = {"displayName": "Zoë 😀 Agent", **doc["users"][2]}
     path = tmp_path / "u.json"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")

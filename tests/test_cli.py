@@ -27,7 +27,7 @@ def _golden(name: str, actual: str) -> None:
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_golden_output(runner, example: str, fmt: str, monkeypatch) -> None:
     monkeypatch.chdir(ROOT)
-    code, out, err = run_cli(runner, "check", "--format", fmt, f"examples/{example}")
+    code, out, err = run_cli(runner, "check", "--format", fmt, f"examples/tenants/{example}")
     _golden(f"{example}.{fmt}", out)
     assert err == ""
     assert code == (0 if example.startswith("acme") else 1)
@@ -35,22 +35,22 @@ def test_golden_output(runner, example: str, fmt: str, monkeypatch) -> None:
 
 def test_json_output_matches_result_schema(runner, monkeypatch) -> None:
     monkeypatch.chdir(ROOT)
-    _, out, _ = run_cli(runner, "check", "--format", "json", "examples", str(ROOT / "tests" / "data" / "bad"))
+    _, out, _ = run_cli(runner, "check", "--format", "json", "examples/tenants", str(ROOT / "tests" / "data" / "bad"))
     schema = json.loads((ROOT / "schemas" / "result.schema.json").read_text())
     jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(json.loads(out))
 
 
 def test_same_input_same_bytes(runner, monkeypatch) -> None:
     monkeypatch.chdir(ROOT)
-    first = run_cli(runner, "check", "--format", "json", "examples")[1]
-    assert first == run_cli(runner, "check", "--format", "json", "examples")[1]
+    first = run_cli(runner, "check", "--format", "json", "examples/tenants")[1]
+    assert first == run_cli(runner, "check", "--format", "json", "examples/tenants")[1]
 
 
 def test_fail_on_warning_and_as_of(runner, monkeypatch) -> None:
     monkeypatch.chdir(ROOT)
-    assert run_cli(runner, "check", "examples/acme-tenant.json")[0] == 0
-    assert run_cli(runner, "check", "--fail-on", "warning", "examples/acme-tenant.json")[0] == 1
-    code, out, _ = run_cli(runner, "check", "--as-of", "2027-03-01", "--format", "json", "examples/acme-tenant.json")
+    assert run_cli(runner, "check", "examples/tenants/acme-tenant.json")[0] == 0
+    assert run_cli(runner, "check", "--fail-on", "warning", "examples/tenants/acme-tenant.json")[0] == 1
+    code, out, _ = run_cli(runner, "check", "--as-of", "2027-03-01", "--format", "json", "examples/tenants/acme-tenant.json")
     result = json.loads(out)["results"][0]
     assert result["asOf"] == "2027-03-01"
     assert {f["policy"] for f in result["findings"]} >= {"WXCC-ACC-001", "WXCC-SUB-001"}
@@ -59,11 +59,11 @@ def test_fail_on_warning_and_as_of(runner, monkeypatch) -> None:
 
 def test_select_and_skip(runner, monkeypatch) -> None:
     monkeypatch.chdir(ROOT)
-    _, out, _ = run_cli(runner, "check", "--format", "json", "--select", "WXCC-TEL-001", "examples/violations-tenant.yaml")
+    _, out, _ = run_cli(runner, "check", "--format", "json", "--select", "WXCC-TEL-001", "examples/tenants/violations-tenant.yaml")
     assert {f["policy"] for f in json.loads(out)["results"][0]["findings"]} == {"WXCC-TEL-001"}
-    _, out, _ = run_cli(runner, "check", "--format", "json", "--skip", "WXCC-TEL-001", "examples/violations-tenant.yaml")
+    _, out, _ = run_cli(runner, "check", "--format", "json", "--skip", "WXCC-TEL-001", "examples/tenants/violations-tenant.yaml")
     assert "WXCC-TEL-001" not in {f["policy"] for f in json.loads(out)["results"][0]["findings"]}
-    code, _, err = run_cli(runner, "check", "--select", "WXCC-TEL-01", "examples")
+    code, _, err = run_cli(runner, "check", "--select", "WXCC-TEL-01", "examples/tenants")
     assert code == 2 and "did you mean 'WXCC-TEL-001'" in err
 
 
@@ -87,15 +87,15 @@ def test_config_parameters_and_unknown_keys(runner, tmp_path: Path, monkeypatch)
 def test_usage_errors_exit_2(runner, monkeypatch) -> None:
     monkeypatch.chdir(ROOT)
     assert run_cli(runner, "check", "no/such/file.json")[0] == 2
-    assert run_cli(runner, "check", "--as-of", "2026-13-01", "examples")[0] == 2
-    assert run_cli(runner, "check", "--format", "xml", "examples")[0] == 2
-    assert run_cli(runner, "check", "--policy-dir", "no-such-dir", "examples")[0] == 2
+    assert run_cli(runner, "check", "--as-of", "2026-13-01", "examples/tenants")[0] == 2
+    assert run_cli(runner, "check", "--format", "xml", "examples/tenants")[0] == 2
+    assert run_cli(runner, "check", "--policy-dir", "no-such-dir", "examples/tenants")[0] == 2
 
 
 def test_output_file_is_written_atomically(runner, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(ROOT)
     target = tmp_path / "report.json"
-    code, out, _ = run_cli(runner, "check", "--format", "json", "-o", str(target), "examples/acme-tenant.json")
+    code, out, _ = run_cli(runner, "check", "--format", "json", "-o", str(target), "examples/tenants/acme-tenant.json")
     assert code == 0 and out == ""
     assert json.loads(target.read_text())["summary"]["files"] == 1
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
@@ -117,7 +117,7 @@ def test_catalog_document_is_up_to_date(runner, monkeypatch) -> None:
 
 def test_color_only_on_terminals(runner, monkeypatch) -> None:
     monkeypatch.chdir(ROOT)
-    assert "\x1b[" not in run_cli(runner, "check", "examples")[1]
+    assert "\x1b[" not in run_cli(runner, "check", "examples/tenants")[1]
 
 
 def test_installed_console_script(tmp_path: Path) -> None:
@@ -134,7 +134,7 @@ def test_installed_console_script(tmp_path: Path) -> None:
 
 def test_unwritable_output_is_a_usage_error(runner, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(ROOT)
-    code, _, err = run_cli(runner, "check", "-o", str(tmp_path / "no" / "such" / "dir" / "r.json"), "examples")
+    code, _, err = run_cli(runner, "check", "-o", str(tmp_path / "no" / "such" / "dir" / "r.json"), "examples/tenants")
     assert code == 2 and "cannot write the report: No such file or directory" in err
 
 

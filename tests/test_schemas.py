@@ -18,7 +18,7 @@ def test_schema_is_valid_against_its_metaschema(path) -> None:
 
 def test_example_snapshots_are_valid() -> None:
     schema = json.loads((ROOT / "schemas" / "snapshot.schema.json").read_text())
-    doc = json.loads((ROOT / "examples" / "acme-tenant.json").read_text())
+    doc = json.loads((ROOT / "examples" / "tenants" / "acme-tenant.json").read_text())
     jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(doc)
 
 
