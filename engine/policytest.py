@@ -17,7 +17,6 @@ from wxcc_policy.sources import TEST_FILE_SUFFIXES, Document, ParseFailure, pars
 from wxcc_policy.yamlfiles import YamlFile, read_yaml_file
 
 
-
 class CaseResult(NamedTuple):
     file: str
     name: str

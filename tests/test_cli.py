@@ -141,8 +141,7 @@ def test_unwritable_output_is_a_usage_error(runner, tmp_path: Path, monkeypatch)
 def test_policy_dirs_in_config_are_relative_to_it(runner, tmp_path: Path, monkeypatch) -> None:
     config_dir = tmp_path / "conf"
     config_dir.mkdir()
-    (config_dir / "wxcc.yaml").write_text("policyDirs: [../../../examples/custom-policies]\n".replace(
-        "../../../examples", str(EXAMPLES)))
+    (config_dir / "wxcc.yaml").write_text(f"policyDirs: [{ROOT / 'examples' / 'custom-policies'}]\n")
     monkeypatch.chdir(tmp_path)
     code, out, _ = run_cli(runner, "policies", "--config", "conf/wxcc.yaml")
     assert code == 0 and "ACME-DEPT-001" in out
