@@ -148,3 +148,22 @@ def test_policy_dirs_in_config_are_relative_to_it(runner, tmp_path: Path, monkey
     (config_dir / "wxcc.yaml").write_text("policyDirs: [my-policies]\n")
     code, _, err = run_cli(runner, "policies", "--config", "conf/wxcc.yaml")
     assert code == 2 and "error: conf/my-policies: policy directory not found" in err
+
+
+def test_color_on_a_terminal_unless_no_color(monkeypatch) -> None:
+    from wxcc_policy import cli
+    from wxcc_policy.checker import CheckSettings, run_check
+    from wxcc_policy.policyset import load_policy_set
+    from wxcc_policy.reporters import REPORTERS
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert cli._use_color()
+    monkeypatch.setenv("NO_COLOR", "")
+    assert not cli._use_color()
+    policies = load_policy_set()
+    settings = CheckSettings((str(EXAMPLES / "violations-tenant.yaml"),), None, "error",
+                             {p.info.id: {q.name: q.default for q in p.info.parameters} for p in policies.policies},
+                             tuple(p.info.id for p in policies.policies))
+    text = REPORTERS["text"](run_check(settings, policies), True)
+    assert "\x1b[31merror\x1b[0m WXCC-TEL-001" in text and "\x1b[33mwarning\x1b[0m WXCC-SUB-003" in text
