@@ -10,7 +10,8 @@ from wxcc_policy import __version__
 from wxcc_policy.errors import UsageError
 from wxcc_policy.evaluate import PointerIndex, RawFinding, evaluate
 from wxcc_policy.lang.values import render
-from wxcc_policy.policyset import EvalFailure, PolicySet
+from wxcc_policy.model import EvalFailure
+from wxcc_policy.policyset import PolicySet
 from wxcc_policy.results import FileResult, Finding, Located, RunResult, SchemaError
 from wxcc_policy.sources import DOCUMENT_SUFFIXES, TEST_FILE_SUFFIXES, Document, ParseFailure, read_document, split_pointer
 from wxcc_policy.validation import violations

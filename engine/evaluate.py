@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from wxcc_policy.lang.runtime import Runtime
 from wxcc_policy.lang.values import EvalError
-from wxcc_policy.policyset import Env, EvalFailure, Fn, Loop, Policy, PolicyInfo
+from wxcc_policy.model import Env, EvalFailure, Fn, Loop, Policy, PolicyInfo
 from wxcc_policy.sources import escape_segment
 
 

@@ -18,7 +18,8 @@ from wxcc_policy.lang.runtime import Runtime
 from wxcc_policy.lang.shapes import did_you_mean
 from wxcc_policy.lang.syntax import SyntaxProblem, tokenize
 from wxcc_policy.lang.values import render
-from wxcc_policy.policyset import Policy, PolicySet
+from wxcc_policy.model import Policy
+from wxcc_policy.policyset import PolicySet
 from wxcc_policy.sources import Document, read_document
 
 Params = dict[str, dict[str, Any]]

@@ -1,0 +1,83 @@
+"""The records that compiled policies and libraries are made of."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from wxcc_policy.lang.compiler import BulkFn
+from wxcc_policy.yamlfiles import YamlFile
+
+Env = dict[str, Any]
+Fn = Callable[[Env], Any]
+Render = Callable[[Env], str]
+
+
+class EvalFailure(Exception):
+    """An expression failed at run time; `where` is its file:line:column."""
+
+    def __init__(self, message: str, where: str) -> None:
+        super().__init__(f"{where}: {message}")
+        self.message = message
+        self.where = where
+
+
+class Parameter(NamedTuple):
+    name: str
+    default: Any
+    schema: dict[str, Any]
+    description: str
+
+
+class PolicyInfo(NamedTuple):
+    id: str
+    title: str
+    severity: str
+    description: str
+    rationale: str
+    remediation: str
+    parameters: tuple[Parameter, ...]
+    source: str
+
+
+class Loop(NamedTuple):
+    name: str
+    items: Fn
+    where: Fn | None  # not wrapped by _located: the loop attributes its errors to where_at
+    where_at: str
+
+
+class Report(NamedTuple):
+    at: Fn
+    field: Render | None
+    key: Render
+    message: Render
+    lets: tuple[tuple[str, Fn], ...]
+
+
+class Policy(NamedTuple):
+    info: PolicyInfo
+    defines: tuple[tuple[str, Fn], ...]
+    loops: tuple[Loop, ...]
+    lets: tuple[tuple[str, Fn], ...]
+    check: Fn  # not wrapped by _located: the loop attributes its errors to check_at
+    check_at: str
+    bulk_check: BulkFn | None  # the check over a whole collection, when its form allows
+    report: Report
+    file: YamlFile
+
+
+class DocumentSpec(NamedTuple):
+    schema: str
+    root_names: tuple[str, ...]
+    as_of: Fn
+    subject: Fn
+
+
+class LibraryEntry(NamedTuple):
+    name: str
+    kind: str  # "value" or "function"
+    params: tuple[str, ...]
+    description: str
+    source: str
+    expression: str
