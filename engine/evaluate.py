@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from itertools import compress
+from itertools import compress, repeat
 from operator import not_
 from typing import Any, NamedTuple
 
@@ -114,46 +114,37 @@ class PointerIndex:
     """Finds the JSON Pointer of a document element by identity.
 
     It indexes one level of depth at a time, only as deep as asked (the elements of
-    root arrays are level 2), with C-level maps from id(child) to its key, and builds
-    pointer strings only for the elements asked for. A value that appears in several
-    places (a YAML alias) gets the first place found, breadth first.
+    root arrays are level 2), into one map from id(child) to (parent, key) built with
+    C-level iteration, and builds pointer strings only for the elements asked for.
+    A value that appears in several places (a YAML alias) gets the first place found,
+    breadth first.
     """
 
     def __init__(self, root: Any) -> None:
         self._root = root
-        self._maps: list[tuple[Any, dict[int, Any]]] = []
+        self._places: dict[int, tuple[Any, Any]] = {}
         self._level: list[Any] = [root]  # containers whose children are not indexed yet
         self._indexed: list[Any] = []
-        self._found: dict[int, tuple[Any, Any]] = {}
 
     def pointer(self, element: Any) -> str | None:
         if element is self._root:
             return ""
-        place = self._place(element)
-        while place is None and (self._level or self._indexed):
+        while id(element) not in self._places and (self._level or self._indexed):
             self._descend()
-            place = self._place(element)
-        if place is None:
+        if id(element) not in self._places:
             return None
-        parent, key = place
+        parent, key = self._places[id(element)]
         return f"{self.pointer(parent)}/{escape_segment(str(key))}"
-
-    def _place(self, element: Any) -> tuple[Any, Any] | None:
-        key = id(element)
-        if key not in self._found:
-            hit = next(((parent, ids[key]) for parent, ids in self._maps if key in ids), None)
-            if hit is None:
-                return None
-            self._found[key] = hit
-        return self._found[key]
 
     def _descend(self) -> None:
         if self._indexed:  # the children of the last level indexed form the next one
             self._level = [c for v in self._indexed for c in (v.values() if v.__class__ is dict else v)
                            if c.__class__ is dict or c.__class__ is list]
-        for value in self._level:
+        level: dict[int, tuple[Any, Any]] = {}
+        # Back to front, so that the first of repeated children keeps its place.
+        for value in reversed(self._level):
             keys = list(value) if value.__class__ is dict else range(len(value))
             children = list(value.values()) if value.__class__ is dict else value
-            # Built back to front, so that the first of repeated children keeps its key.
-            self._maps.append((value, dict(zip(map(id, reversed(children)), reversed(keys), strict=False))))
+            level.update(zip(map(id, reversed(children)), zip(repeat(value), reversed(keys))))
+        self._places = {**level, **self._places}
         self._indexed, self._level = self._level, []

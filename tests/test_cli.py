@@ -167,3 +167,14 @@ def test_color_on_a_terminal_unless_no_color(monkeypatch) -> None:
                              tuple(p.info.id for p in policies.policies))
     text = REPORTERS["text"](run_check(settings, policies), True)
     assert "\x1b[31merror\x1b[0m WXCC-TEL-001" in text and "\x1b[33mwarning\x1b[0m WXCC-SUB-003" in text
+
+
+def test_pointer_index_finds_elements_at_any_depth_first_place_wins() -> None:
+    from wxcc_policy.evaluate import PointerIndex
+
+    shared = {"x": 1}
+    doc = {"a": [{"b": [shared, {"y/~": [5]}]}], "c": shared}
+    index = PointerIndex(doc)
+    assert index.pointer(doc["a"][0]["b"][1]["y/~"]) == "/a/0/b/1/y~1~0"
+    assert index.pointer(shared) == "/c"  # breadth first: /c is shallower than /a/0/b/0
+    assert index.pointer({"x": 1}) is None
