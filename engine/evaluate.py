@@ -145,6 +145,6 @@ class PointerIndex:
         for value in reversed(self._level):
             keys = list(value) if value.__class__ is dict else range(len(value))
             children = list(value.values()) if value.__class__ is dict else value
-            level.update(zip(map(id, reversed(children)), zip(repeat(value), reversed(keys))))
+            level.update(zip(map(id, reversed(children)), zip(repeat(value), reversed(keys)), strict=True))
         self._places = {**level, **self._places}
         self._indexed, self._level = self._level, []
