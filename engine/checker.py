@@ -100,17 +100,22 @@ def _evaluate_document(document: Document, settings: CheckSettings, policies: Po
 
 
 def locate(document: Document, raw: list[RawFinding], subject: str) -> tuple[Finding, ...]:
+    return tuple(finding for finding, _ in locate_pairs(document, raw, subject))
+
+
+def locate_pairs(document: Document, raw: list[RawFinding], subject: str) -> list[tuple[Finding, RawFinding]]:
+    """Each finding located, beside the raw finding it came from, in report order."""
     index = PointerIndex(document.data)
     pointers = [_pointer(index, f) for f in raw]
     positions = document.positions(pointers)
-    findings = [
-        (positions[ptr].offset, _pointer_order(ptr), f.policy.id, f.message,
-         Finding(f.policy.id, f.policy.severity, f.message, ptr, positions[ptr].line, positions[ptr].column,
-                 f"{f.policy.id}:{subject}:{f.entity}"))
-        for f, ptr in zip(raw, pointers, strict=False)
-    ]
-    findings.sort(key=lambda row: row[:4])
-    return tuple(row[-1] for row in findings)  # type: ignore[misc]
+    rows = []
+    for f, ptr in zip(raw, pointers, strict=True):
+        at = positions[ptr]
+        finding = Finding(f.policy.id, f.policy.severity, f.message, ptr, at.line, at.column,
+                          f"{f.policy.id}:{subject}:{f.entity}")
+        rows.append(((at.offset, _pointer_order(ptr), f.policy.id, f.message), finding, f))
+    rows.sort(key=lambda row: row[0])
+    return [(finding, f) for _, finding, f in rows]
 
 
 def _pointer(index: PointerIndex, finding: RawFinding) -> str:

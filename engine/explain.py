@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from wxcc_policy.checker import CheckSettings, check_document
+from wxcc_policy.checker import locate_pairs
 from wxcc_policy.errors import UsageError
 from wxcc_policy.evaluate import RawFinding, evaluate, policy_env
 from wxcc_policy.lang.compiler import RUNTIME_KEY
@@ -18,9 +18,11 @@ from wxcc_policy.lang.runtime import Runtime
 from wxcc_policy.lang.shapes import did_you_mean
 from wxcc_policy.lang.syntax import SyntaxProblem, tokenize
 from wxcc_policy.lang.values import render
-from wxcc_policy.model import Policy
+from wxcc_policy.model import EvalFailure, Policy
 from wxcc_policy.policyset import PolicySet
+from wxcc_policy.results import Finding
 from wxcc_policy.sources import Document, read_document
+from wxcc_policy.validation import violations
 
 Params = dict[str, dict[str, Any]]
 
@@ -129,25 +131,26 @@ def explain_findings(policies: PolicySet, policy_id: str, params: Params, snapsh
     if not snapshot.is_file():
         raise UsageError("no such file", str(snapshot))
     document = read_document(snapshot)
-    settings = CheckSettings((), as_of, "info", params, (policy_id,))
-    result = check_document(document, settings, policies)
-    if result.invalid or not isinstance(document, Document):
+    if not isinstance(document, Document) or violations(policies.document.schema, document.data):
         return f"{snapshot}: the snapshot is not valid; run `wxcc-policy check {snapshot}` first.\n", 1
     runtime = policies.runtime(document.data, as_of)
-    raw = evaluate(policy, runtime, params[policy_id])
-    located = dict(zip([f.key for f in result.findings], result.findings, strict=False))
-    pairs = [(f, r) for r in raw for f in result.findings if f.key.endswith(":" + r.entity) and f.message == r.message]
+    try:
+        raw = evaluate(policy, runtime, params[policy_id])
+    except EvalFailure as exc:
+        raise UsageError(f"evaluating {snapshot}: {exc.message}", exc.where) from None
+    pairs = locate_pairs(document, raw, render(policies.document.subject(runtime.base)))
+    header = f"{policy_id} on {snapshot} as of {runtime.base['asOf']}: {len(pairs)} finding(s).\n"
     if key is not None:
+        keys = ", ".join(f.key for f, _ in pairs) or "none"
         pairs = [(f, r) for f, r in pairs if f.key == key]
         if not pairs:
-            return f"No {policy_id} finding has key {key!r}; keys: {', '.join(located) or 'none'}.\n", 1
-    header = f"{policy_id} on {snapshot} as of {runtime.base['asOf']}: {len(result.findings)} finding(s).\n"
+            return f"No {policy_id} finding has key {key!r}; keys: {keys}.\n", 1
     if not pairs:
         return header + _why_none(policy, runtime, params[policy_id]), 0
     return header + "\n".join(_explain_one(policy, policies, runtime, f, r) for f, r in pairs), 0
 
 
-def _explain_one(policy: Policy, policies: PolicySet, runtime: Runtime, finding: Any, raw: RawFinding) -> str:
+def _explain_one(policy: Policy, policies: PolicySet, runtime: Runtime, finding: Finding, raw: RawFinding) -> str:
     base = {k: v for k, v in runtime.base.items() if k != RUNTIME_KEY}
     tracer = TracingRuntime(base, policies)
     env = dict(raw.env)
