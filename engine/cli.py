@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+
 from wxcc_policy import __version__
 from wxcc_policy.errors import UsageError
 

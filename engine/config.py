@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import jsonschema_rs
+
 from wxcc_policy.errors import UsageError
 from wxcc_policy.lang.shapes import did_you_mean
 from wxcc_policy.policyset import PolicySet

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import jsonschema_rs
+
 from wxcc_policy.errors import UsageError
 from wxcc_policy.expressions import compile_expression, compile_template, parse_at, value_at
 from wxcc_policy.lang.compiler import Compiler

@@ -11,6 +11,7 @@ from importlib import resources
 from typing import Any, NamedTuple
 
 import jsonschema_rs
+
 from wxcc_policy.sources import join_pointer
 
 _MAX_VALUE_TEXT = 60

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import yaml
+
 from wxcc_policy.errors import InputError, UsageError
 from wxcc_policy.positions import line_column
 from wxcc_policy.sources import decode_utf8, split_pointer

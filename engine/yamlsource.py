@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 import yaml
+
 from wxcc_policy.errors import InputError
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import yaml
 from conftest import ROOT, run_cli
+
 from wxcc_policy.policyset import load_policy_set
 from wxcc_policy.policytest import run_test_files
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, run_cli
+
 from wxcc_policy.errors import UsageError
 from wxcc_policy.lang.compiler import CompileProblem, Compiler, Namespace
 from wxcc_policy.lang.shapes import Shapes
