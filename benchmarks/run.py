@@ -81,8 +81,8 @@ def verified(cmd: list[str]) -> int:
 
 
 def evaluation_ratio(path: Path, repeat: int) -> None:
-    from wxcc_policy.evaluate import evaluate
-    from wxcc_policy.policyset import load_policy_set
+    from wxcc_policy.evaluation.evaluator import evaluate
+    from wxcc_policy.rules.policy_set import load_policy_set
 
     doc = json.loads(path.read_text())
     policies = load_policy_set()

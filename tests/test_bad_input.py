@@ -100,8 +100,8 @@ def test_columns_count_code_points(runner, tmp_path: Path) -> None:
 
 
 def test_only_alias_expansion_counts_toward_the_bomb_limit(monkeypatch) -> None:
-    from wxcc_policy import yamlsource
     from wxcc_policy.errors import InputError
+    from wxcc_policy.inputs import yaml_reader as yamlsource
 
     monkeypatch.setattr(yamlsource, "MAX_EXPANDED_NODES", 100)
     plain = "items:\n" + "".join(f"  - [{i}, {i}, {i}]\n" for i in range(200))

@@ -151,16 +151,16 @@ def test_policy_dirs_in_config_are_relative_to_it(runner, tmp_path: Path, monkey
 
 
 def test_color_on_a_terminal_unless_no_color(monkeypatch) -> None:
-    from wxcc_policy import cli
-    from wxcc_policy.checker import CheckSettings, run_check
-    from wxcc_policy.policyset import load_policy_set
+    from wxcc_policy.commands import options as cli
+    from wxcc_policy.evaluation.pipeline import CheckSettings, run_check
     from wxcc_policy.reporters import REPORTERS
+    from wxcc_policy.rules.policy_set import load_policy_set
 
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     monkeypatch.delenv("NO_COLOR", raising=False)
-    assert cli._use_color()
+    assert cli.use_color()
     monkeypatch.setenv("NO_COLOR", "")
-    assert not cli._use_color()
+    assert not cli.use_color()
     policies = load_policy_set()
     settings = CheckSettings((str(EXAMPLES / "violations-tenant.yaml"),), None, "error",
                              {p.info.id: {q.name: q.default for q in p.info.parameters} for p in policies.policies},
@@ -170,7 +170,7 @@ def test_color_on_a_terminal_unless_no_color(monkeypatch) -> None:
 
 
 def test_pointer_index_finds_elements_at_any_depth_first_place_wins() -> None:
-    from wxcc_policy.evaluate import PointerIndex
+    from wxcc_policy.inputs.pointers import PointerIndex
 
     shared = {"x": 1}
     doc = {"a": [{"b": [shared, {"y/~": [5]}]}], "c": shared}

@@ -10,7 +10,7 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from wxcc_policy.lang import syntax as ast
+from wxcc_policy.lang import ast
 from wxcc_policy.lang.builtins import BUILTINS, Builtin, Lam
 from wxcc_policy.lang.shapes import Shape, ShapeProblem, Shapes, did_you_mean, list_of, map_of, object_of
 from wxcc_policy.lang.values import EvalError, contains, hashable, type_name

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from wxcc_policy.lang.syntax import Node, Parser, SyntaxProblem, tokenize
+from wxcc_policy.lang.ast import Node
+from wxcc_policy.lang.lexer import SyntaxProblem, tokenize
+from wxcc_policy.lang.parser import Parser
 from wxcc_policy.lang.values import render
 
 Env = dict[str, Any]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from wxcc_policy.evaluation.results import RunResult
 from wxcc_policy.reporters import json_report, text_report
-from wxcc_policy.results import RunResult
 
 Renderer = Callable[[RunResult, bool], str]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from wxcc_policy.results import FileResult, RunResult
+from wxcc_policy.evaluation.results import FileResult, RunResult
 
 
 def as_dict(run: RunResult) -> dict[str, Any]:

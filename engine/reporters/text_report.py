@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wxcc_policy.results import RunResult, Summary
+from wxcc_policy.evaluation.results import RunResult, Summary
 
 _COLORS = {"error": "31", "warning": "33", "info": "36"}
 

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 import jsonschema_rs
 
-from wxcc_policy.sources import join_pointer
+from wxcc_policy.inputs.pointers import join_pointer
 
 _MAX_VALUE_TEXT = 60
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import jsonschema_rs
 
 from wxcc_policy.errors import UsageError
-from wxcc_policy.expressions import compile_expression, compile_template, parse_at, value_at
+from wxcc_policy.inputs.pointers import escape_segment
+from wxcc_policy.inputs.yaml_files import YamlFile
 from wxcc_policy.lang.compiler import Compiler
 from wxcc_policy.lang.shapes import Shape, object_of
-from wxcc_policy.library import LibraryCompiler
-from wxcc_policy.model import Fn, Loop, Parameter, Policy, PolicyInfo, Report
-from wxcc_policy.sources import escape_segment
-from wxcc_policy.validation import violations_of
-from wxcc_policy.yamlfiles import YamlFile
+from wxcc_policy.rules.expressions import compile_expression, compile_template, parse_at, value_at
+from wxcc_policy.rules.library_compiler import LibraryCompiler
+from wxcc_policy.rules.model import Fn, Loop, Parameter, Policy, PolicyInfo, Report
+from wxcc_policy.validation.schemas import violations_of
 
 
 def compile_policies(files: list[YamlFile], library: LibraryCompiler) -> list[Policy]:

@@ -7,13 +7,15 @@ from collections.abc import Callable
 from typing import Any
 
 from wxcc_policy.errors import UsageError
+from wxcc_policy.inputs.yaml_files import YamlFile
+from wxcc_policy.lang.ast import Node
 from wxcc_policy.lang.compiler import CompileProblem, Compiler
+from wxcc_policy.lang.lexer import SyntaxProblem
+from wxcc_policy.lang.parser import parse_expression
 from wxcc_policy.lang.shapes import Shape
-from wxcc_policy.lang.syntax import Node, SyntaxProblem, parse_expression
 from wxcc_policy.lang.template import make_renderer, parse_template
 from wxcc_policy.lang.values import EvalError
-from wxcc_policy.model import Env, EvalFailure, Fn, Render
-from wxcc_policy.yamlfiles import YamlFile
+from wxcc_policy.rules.model import Env, EvalFailure, Fn, Render
 
 
 def parse_at(file: YamlFile, parts: tuple[str | int, ...]) -> Node:

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from wxcc_policy.errors import UsageError
+from wxcc_policy.inputs.sources import TEST_FILE_SUFFIXES
+from wxcc_policy.inputs.yaml_files import YamlFile, read_yaml_file
 from wxcc_policy.lang.runtime import CompiledFunction, Runtime
-from wxcc_policy.library import LibraryCompiler
-from wxcc_policy.model import DocumentSpec, Env, Fn, LibraryEntry, Policy
-from wxcc_policy.policycompiler import compile_policies
-from wxcc_policy.sources import TEST_FILE_SUFFIXES
-from wxcc_policy.yamlfiles import YamlFile, read_yaml_file
+from wxcc_policy.rules.library_compiler import LibraryCompiler
+from wxcc_policy.rules.model import DocumentSpec, Env, Fn, LibraryEntry, Policy
+from wxcc_policy.rules.policy_compiler import compile_policies
 
 
 class PolicySet(NamedTuple):

@@ -8,13 +8,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from wxcc_policy.checker import CheckSettings, check_document, select_policies
-from wxcc_policy.config import Config, policy_parameters
+from wxcc_policy.commands.config import Config, policy_parameters
 from wxcc_policy.errors import UsageError
-from wxcc_policy.policyset import PolicySet
-from wxcc_policy.results import Finding
-from wxcc_policy.sources import TEST_FILE_SUFFIXES, Document, ParseFailure, parse_text, read_document
-from wxcc_policy.yamlfiles import YamlFile, read_yaml_file
+from wxcc_policy.evaluation.pipeline import CheckSettings, check_document, select_policies
+from wxcc_policy.evaluation.results import Finding
+from wxcc_policy.inputs.sources import TEST_FILE_SUFFIXES, Document, ParseFailure, parse_text, read_document
+from wxcc_policy.inputs.yaml_files import YamlFile, read_yaml_file
+from wxcc_policy.rules.policy_set import PolicySet
 
 
 class CaseResult(NamedTuple):

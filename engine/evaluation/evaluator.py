@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from itertools import compress, repeat
+from itertools import compress
 from operator import not_
 from typing import Any, NamedTuple
 
 from wxcc_policy.lang.runtime import Runtime
 from wxcc_policy.lang.values import EvalError
-from wxcc_policy.model import Env, EvalFailure, Fn, Loop, Policy, PolicyInfo
-from wxcc_policy.sources import escape_segment
+from wxcc_policy.rules.model import Env, EvalFailure, Fn, Loop, Policy, PolicyInfo
 
 
 class RawFinding(NamedTuple):
@@ -108,43 +107,3 @@ def _report(policy: Policy, env: Env) -> RawFinding:
     # Messages are single lines: YAML folding can leave line breaks around {...} parts.
     message = " ".join(report.message(scope).split())
     return RawFinding(policy.info, report.at(scope), field, report.key(scope), message, scope)
-
-
-class PointerIndex:
-    """Finds the JSON Pointer of a document element by identity.
-
-    It indexes one level of depth at a time, only as deep as asked (the elements of
-    root arrays are level 2), into one map from id(child) to (parent, key) built with
-    C-level iteration, and builds pointer strings only for the elements asked for.
-    A value that appears in several places (a YAML alias) gets the first place found,
-    breadth first.
-    """
-
-    def __init__(self, root: Any) -> None:
-        self._root = root
-        self._places: dict[int, tuple[Any, Any]] = {}
-        self._level: list[Any] = [root]  # containers whose children are not indexed yet
-        self._indexed: list[Any] = []
-
-    def pointer(self, element: Any) -> str | None:
-        if element is self._root:
-            return ""
-        while id(element) not in self._places and (self._level or self._indexed):
-            self._descend()
-        if id(element) not in self._places:
-            return None
-        parent, key = self._places[id(element)]
-        return f"{self.pointer(parent)}/{escape_segment(str(key))}"
-
-    def _descend(self) -> None:
-        if self._indexed:  # the children of the last level indexed form the next one
-            self._level = [c for v in self._indexed for c in (v.values() if v.__class__ is dict else v)
-                           if c.__class__ is dict or c.__class__ is list]
-        level: dict[int, tuple[Any, Any]] = {}
-        # Back to front, so that the first of repeated children keeps its place.
-        for value in reversed(self._level):
-            keys = list(value) if value.__class__ is dict else range(len(value))
-            children = list(value.values()) if value.__class__ is dict else value
-            level.update(zip(map(id, reversed(children)), zip(repeat(value), reversed(keys)), strict=True))
-        self._places = {**level, **self._places}
-        self._indexed, self._level = self._level, []

@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 from wxcc_policy.errors import InputError
-from wxcc_policy.jsonsource import JsonLocator, parse_json
-from wxcc_policy.positions import line_columns
-from wxcc_policy.yamlsource import YamlLocator, parse_yaml
+from wxcc_policy.inputs.json_reader import JsonLocator, parse_json
+from wxcc_policy.inputs.pointers import split_pointer
+from wxcc_policy.inputs.positions import line_columns
+from wxcc_policy.inputs.yaml_reader import YamlLocator, parse_yaml
 
 YAML_SUFFIXES = (".yaml", ".yml")
 DOCUMENT_SUFFIXES = (".json", *YAML_SUFFIXES)
@@ -47,21 +48,6 @@ class ParseFailure(NamedTuple):
     message: str
     line: int
     column: int
-
-
-def split_pointer(pointer: str) -> tuple[str, ...]:
-    if not pointer:
-        return ()
-    return tuple(p.replace("~1", "/").replace("~0", "~") for p in pointer[1:].split("/"))
-
-
-def escape_segment(segment: str) -> str:
-    """One JSON Pointer reference token, escaped (RFC 6901)."""
-    return segment.replace("~", "~0").replace("/", "~1")
-
-
-def join_pointer(parts: tuple[str | int, ...] | list[str | int]) -> str:
-    return "".join("/" + escape_segment(str(p)) for p in parts)
 
 
 def read_document(path: Path, display: str | None = None) -> Document | ParseFailure:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from wxcc_policy.inputs.yaml_files import YamlFile
 from wxcc_policy.lang.compiler import BulkFn
-from wxcc_policy.yamlfiles import YamlFile
 
 Env = dict[str, Any]
 Fn = Callable[[Env], Any]

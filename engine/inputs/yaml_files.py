@@ -11,10 +11,11 @@ from typing import Any, NamedTuple
 import yaml
 
 from wxcc_policy.errors import InputError, UsageError
-from wxcc_policy.positions import line_column
-from wxcc_policy.sources import decode_utf8, split_pointer
-from wxcc_policy.validation import violations
-from wxcc_policy.yamlsource import node_at, parse_yaml
+from wxcc_policy.inputs.pointers import split_pointer
+from wxcc_policy.inputs.positions import line_column
+from wxcc_policy.inputs.sources import decode_utf8
+from wxcc_policy.inputs.yaml_reader import node_at, parse_yaml
+from wxcc_policy.validation.schemas import violations
 
 
 class YamlFile(NamedTuple):

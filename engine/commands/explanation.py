@@ -10,19 +10,19 @@ import json
 from pathlib import Path
 from typing import Any
 
-from wxcc_policy.checker import locate_pairs
 from wxcc_policy.errors import UsageError
-from wxcc_policy.evaluate import RawFinding, evaluate, policy_env
+from wxcc_policy.evaluation.evaluator import RawFinding, evaluate, policy_env
+from wxcc_policy.evaluation.locate import locate_pairs
+from wxcc_policy.evaluation.results import Finding
+from wxcc_policy.inputs.sources import Document, read_document
 from wxcc_policy.lang.compiler import RUNTIME_KEY
+from wxcc_policy.lang.lexer import SyntaxProblem, tokenize
 from wxcc_policy.lang.runtime import Runtime
 from wxcc_policy.lang.shapes import did_you_mean
-from wxcc_policy.lang.syntax import SyntaxProblem, tokenize
 from wxcc_policy.lang.values import render
-from wxcc_policy.model import EvalFailure, Policy
-from wxcc_policy.policyset import PolicySet
-from wxcc_policy.results import Finding
-from wxcc_policy.sources import Document, read_document
-from wxcc_policy.validation import violations
+from wxcc_policy.rules.model import EvalFailure, Policy
+from wxcc_policy.rules.policy_set import PolicySet
+from wxcc_policy.validation.schemas import violations
 
 Params = dict[str, dict[str, Any]]
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from wxcc_policy.errors import UsageError
-from wxcc_policy.expressions import compile_expression
+from wxcc_policy.inputs.yaml_files import YamlFile
 from wxcc_policy.lang.compiler import Compiler, Namespace
 from wxcc_policy.lang.runtime import CompiledFunction
 from wxcc_policy.lang.shapes import Shape, Shapes
-from wxcc_policy.model import DocumentSpec, Fn, LibraryEntry
-from wxcc_policy.validation import load_schema
-from wxcc_policy.yamlfiles import YamlFile
+from wxcc_policy.rules.expressions import compile_expression
+from wxcc_policy.rules.model import DocumentSpec, Fn, LibraryEntry
+from wxcc_policy.validation.schemas import load_schema
 
 
 class LibraryCompiler:

@@ -8,10 +8,10 @@ from typing import Any, NamedTuple
 import jsonschema_rs
 
 from wxcc_policy.errors import UsageError
+from wxcc_policy.inputs.yaml_files import YamlFile, read_yaml_file
 from wxcc_policy.lang.shapes import did_you_mean
-from wxcc_policy.policyset import PolicySet
-from wxcc_policy.validation import violations_of
-from wxcc_policy.yamlfiles import YamlFile, read_yaml_file
+from wxcc_policy.rules.policy_set import PolicySet
+from wxcc_policy.validation.schemas import violations_of
 
 DEFAULT_CONFIG = ".wxcc-policy.yaml"
 

@@ -6,8 +6,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from wxcc_policy.model import Policy
-from wxcc_policy.policyset import PolicySet
+from wxcc_policy.rules.model import Policy
+from wxcc_policy.rules.policy_set import PolicySet
 
 Params = dict[str, dict[str, Any]]
 

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from wxcc_policy import __version__
 from wxcc_policy.errors import UsageError
-from wxcc_policy.evaluate import PointerIndex, RawFinding, evaluate
+from wxcc_policy.evaluation.evaluator import RawFinding, evaluate
+from wxcc_policy.evaluation.locate import locate
+from wxcc_policy.evaluation.results import FileResult, Located, RunResult, SchemaError
+from wxcc_policy.inputs.discovery import discover
+from wxcc_policy.inputs.sources import Document, ParseFailure, read_document
 from wxcc_policy.lang.values import render
-from wxcc_policy.model import EvalFailure
-from wxcc_policy.policyset import PolicySet
-from wxcc_policy.results import FileResult, Finding, Located, RunResult, SchemaError
-from wxcc_policy.sources import DOCUMENT_SUFFIXES, TEST_FILE_SUFFIXES, Document, ParseFailure, read_document, split_pointer
-from wxcc_policy.validation import violations
+from wxcc_policy.rules.model import EvalFailure
+from wxcc_policy.rules.policy_set import PolicySet
+from wxcc_policy.validation.schemas import violations
 
 TOOL_NAME = "wxcc-policy"
 
@@ -25,24 +27,6 @@ class CheckSettings(NamedTuple):
     fail_on: str
     parameters: dict[str, dict[str, Any]]
     policy_ids: tuple[str, ...]
-
-
-def discover(paths: Iterable[str]) -> Iterator[tuple[Path, str]]:
-    """Files named, and documents found under directories named (sorted; hidden files and
-    policy test files skipped)."""
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            for found in sorted(path.rglob("*")):
-                relative = found.relative_to(path).parts
-                if (found.is_file() and found.suffix.lower() in DOCUMENT_SUFFIXES
-                        and not found.name.endswith(TEST_FILE_SUFFIXES)
-                        and not any(part.startswith(".") for part in relative)):
-                    yield found, str(found)
-        elif path.is_file():
-            yield path, given
-        else:
-            raise UsageError("no such file or directory", given)
 
 
 def select_policies(policies: PolicySet, select: Iterable[str], skip: Iterable[str]) -> tuple[str, ...]:
@@ -97,35 +81,3 @@ def _evaluate_document(document: Document, settings: CheckSettings, policies: Po
         raise UsageError(f"evaluating {document.path}: {exc.message}", exc.where) from None
     findings = locate(document, raw, subject)
     return FileResult(document.path, document.digest, subject, runtime.base["asOf"], findings=findings)
-
-
-def locate(document: Document, raw: list[RawFinding], subject: str) -> tuple[Finding, ...]:
-    return tuple(finding for finding, _ in locate_pairs(document, raw, subject))
-
-
-def locate_pairs(document: Document, raw: list[RawFinding], subject: str) -> list[tuple[Finding, RawFinding]]:
-    """Each finding located, beside the raw finding it came from, in report order."""
-    index = PointerIndex(document.data)
-    pointers = [_pointer(index, f) for f in raw]
-    positions = document.positions(pointers)
-    rows = []
-    for f, ptr in zip(raw, pointers, strict=True):
-        at = positions[ptr]
-        finding = Finding(f.policy.id, f.policy.severity, f.message, ptr, at.line, at.column,
-                          f"{f.policy.id}:{subject}:{f.entity}")
-        rows.append(((at.offset, _pointer_order(ptr), f.policy.id, f.message), finding, f))
-    rows.sort(key=lambda row: row[0])
-    return [(finding, f) for _, finding, f in rows]
-
-
-def _pointer(index: PointerIndex, finding: RawFinding) -> str:
-    base = index.pointer(finding.target) if isinstance(finding.target, (dict, list)) else None
-    if base is None:
-        raise UsageError(
-            f"{finding.policy.id}: report.at must be an element of the document (an object or list), "
-            f"not a computed value", finding.policy.source)
-    return f"{base}/{finding.field}" if finding.field else base
-
-
-def _pointer_order(pointer: str) -> tuple[tuple[int, int | str], ...]:
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in split_pointer(pointer))

@@ -1,0 +1,70 @@
+"""Options and helpers shared by the subcommands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from wxcc_policy.errors import UsageError
+
+SEVERITY_CHOICE = click.Choice(["error", "warning", "info"])
+
+
+def parse_as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value).isoformat() if len(value) == 10 else _bad_date(value)
+    except ValueError:
+        return _bad_date(value)
+
+
+def _bad_date(value: str) -> str:
+    raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD")
+
+
+def use_color() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def write_output(text: str, output: str | None) -> None:
+    """Write to stdout, or atomically to a file (a reader never sees half of it)."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from wxcc_policy.reporters.output_files import write_atomic
+
+    try:
+        write_atomic(Path(output), text)
+    except OSError as exc:
+        raise UsageError(f"cannot write the report: {exc.strerror}", output) from None
+
+
+def config_option(fn: Any) -> Any:
+    return click.option("--config", "config_path", type=click.Path(dir_okay=False),
+                        help="Configuration file [default: .wxcc-policy.yaml when present].")(fn)
+
+
+def policy_dir_option(fn: Any) -> Any:
+    return click.option("--policy-dir", "policy_dirs", multiple=True, type=click.Path(file_okay=False),
+                        help="Directory of user policies and libraries (repeatable); they join the built-ins.")(fn)
+
+
+def as_of_option(fn: Any) -> Any:
+    return click.option("--as-of", callback=parse_as_of, metavar="YYYY-MM-DD",
+                        help="Evaluation date [default: the date of each snapshot's capturedAt].")(fn)
+
+
+def load(config_path: str | None, policy_dirs: tuple[str, ...]) -> tuple[Any, Any]:
+    """The configuration and the policy set it and the command line name."""
+    from wxcc_policy.commands.config import DEFAULT_CONFIG, load_config
+    from wxcc_policy.rules.policy_set import load_policy_set
+
+    config = load_config(Path(config_path or DEFAULT_CONFIG), explicit=config_path is not None)
+    dirs = [*config.policy_dirs, *(Path(d) for d in policy_dirs)]
+    return config, load_policy_set(dirs)

@@ -1,0 +1,24 @@
+"""`wxcc-policy test`: run policy test files."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from wxcc_policy.commands.options import config_option, load, policy_dir_option
+
+
+@click.command("test")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@config_option
+@policy_dir_option
+def test_command(paths: tuple[str, ...], fmt: str, config_path: str | None, policy_dirs: tuple[str, ...]) -> None:
+    """Run policy test files (*.test.yaml, or directories of them)."""
+    from wxcc_policy.commands.policy_tests import render_tests, run_test_files
+
+    _, loaded = load(config_path, policy_dirs)
+    report = run_test_files(paths, loaded)
+    click.echo(render_tests(report, fmt), nl=False)
+    sys.exit(0 if report.passed else 1)

@@ -1,0 +1,41 @@
+"""Locating findings: from the document element a finding is about to its pointer, line and column."""
+
+from __future__ import annotations
+
+from wxcc_policy.errors import UsageError
+from wxcc_policy.evaluation.evaluator import RawFinding
+from wxcc_policy.evaluation.results import Finding
+from wxcc_policy.inputs.pointers import PointerIndex, split_pointer
+from wxcc_policy.inputs.sources import Document
+
+
+def locate(document: Document, raw: list[RawFinding], subject: str) -> tuple[Finding, ...]:
+    return tuple(finding for finding, _ in locate_pairs(document, raw, subject))
+
+
+def locate_pairs(document: Document, raw: list[RawFinding], subject: str) -> list[tuple[Finding, RawFinding]]:
+    """Each finding located, beside the raw finding it came from, in report order."""
+    index = PointerIndex(document.data)
+    pointers = [_pointer(index, f) for f in raw]
+    positions = document.positions(pointers)
+    rows = []
+    for f, ptr in zip(raw, pointers, strict=True):
+        at = positions[ptr]
+        finding = Finding(f.policy.id, f.policy.severity, f.message, ptr, at.line, at.column,
+                          f"{f.policy.id}:{subject}:{f.entity}")
+        rows.append(((at.offset, _pointer_order(ptr), f.policy.id, f.message), finding, f))
+    rows.sort(key=lambda row: row[0])
+    return [(finding, f) for _, finding, f in rows]
+
+
+def _pointer(index: PointerIndex, finding: RawFinding) -> str:
+    base = index.pointer(finding.target) if isinstance(finding.target, (dict, list)) else None
+    if base is None:
+        raise UsageError(
+            f"{finding.policy.id}: report.at must be an element of the document (an object or list), "
+            f"not a computed value", finding.policy.source)
+    return f"{base}/{finding.field}" if finding.field else base
+
+
+def _pointer_order(pointer: str) -> tuple[tuple[int, int | str], ...]:
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in split_pointer(pointer))

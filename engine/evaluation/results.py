@@ -1,0 +1,119 @@
+"""The result model shared by every output format."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
+
+
+class Located(NamedTuple):
+    message: str
+    line: int
+    column: int
+
+
+class SchemaError(NamedTuple):
+    pointer: str
+    message: str
+    line: int
+    column: int
+
+
+# Where a finding stands against a reference (a baseline, or the BEFORE of a change).
+# None: no reference was given. "existing"/"unchanged" findings never fail a run.
+STATES = ("new", "existing", "unchanged", "fixed", "resolved")
+NOT_FAILING_STATES = frozenset({"existing", "unchanged", "fixed", "resolved"})
+
+
+class Waiver(NamedTuple):
+    """The accepted risk a finding is waived by: who accepted it, why, until when."""
+
+    reference: str  # where the waiver is declared: file:line:column
+    owner: str
+    reason: str
+    expires: str
+    ticket: str | None = None
+
+
+class Finding(NamedTuple):
+    policy: str
+    severity: str
+    message: str
+    pointer: str
+    line: int
+    column: int
+    key: str
+    waived: bool = False
+    waiver: Waiver | None = None
+    state: str | None = None
+
+    @property
+    def counts(self) -> bool:
+        """Whether the finding can fail the run (at or above --fail-on)."""
+        return not self.waived and self.state not in NOT_FAILING_STATES
+
+
+class Notice(NamedTuple):
+    """A run-level message that is not a finding: an expired or unused waiver, a fixed
+    baseline entry. `where` is file:line:column of what it is about, or empty."""
+
+    level: str  # error | warning | info
+    message: str
+    where: str = ""
+
+
+class FileResult(NamedTuple):
+    file: str
+    digest: str
+    tenant: str | None = None
+    as_of: str | None = None
+    parse_error: Located | None = None
+    schema_errors: tuple[SchemaError, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    eval_error: Located | None = None  # a policy failed at run time on this file
+
+    @property
+    def invalid(self) -> bool:
+        return self.parse_error is not None or bool(self.schema_errors) or self.eval_error is not None
+
+
+class Summary(NamedTuple):
+    files: int
+    counts: dict[str, int]
+    waived: int
+    invalid: int
+    passed: bool
+
+
+class RunResult(NamedTuple):
+    tool: str
+    version: str
+    policy_digest: str
+    policy_count: int
+    fail_on: str
+    results: tuple[FileResult, ...] = ()
+    notices: tuple[Notice, ...] = ()
+    fail_on_notices: bool = False  # e.g. --fail-on-unused-waivers: an error notice fails the run
+
+    def summary(self) -> Summary:
+        counts = dict.fromkeys(SEVERITIES, 0)
+        waived = failing = 0
+        threshold = SEVERITY_RANK[self.fail_on]
+        for result in self.results:
+            for f in result.findings:
+                if f.waived:
+                    waived += 1
+                    continue
+                counts[f.severity] += 1
+                if f.counts and SEVERITY_RANK[f.severity] >= threshold:
+                    failing += 1
+        invalid = sum(1 for r in self.results if r.invalid)
+        notice_fails = self.fail_on_notices and any(n.level == "error" for n in self.notices)
+        return Summary(len(self.results), counts, waived, invalid,
+                       passed=not failing and not invalid and not notice_fails)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.summary().passed else 1
