@@ -36,8 +36,7 @@ def _subscription(i: int, rng: random.Random, expired: bool) -> dict:
         "deployment": "cloud",
         "telephony": "webex-calling",
         "department": f"Dept {i % 7}",
-        "entitlements": {"standardAgent": rng.randint(50, 5000), "ivr": rng.randint(10, 500),
-                         "webexConnect": 100000},
+        "entitlements": {"standardAgent": rng.randint(50, 5000), "ivr": rng.randint(10, 500), "webexConnect": 100000},
     }
 
 
@@ -74,12 +73,11 @@ def _usage(subs: list[dict], months: int, rng: random.Random) -> tuple[list[dict
     for period in _periods(months):
         for s in subs:
             for kind in AGENT_TYPES[:1] + AGENT_TYPES[2:]:
-                usage.append({"period": period, "subscriptionId": s["id"], "usageType": kind,
-                              "quantity": rng.randint(0, s["entitlements"][kind])})
-        usage.append({"period": period, "subscriptionId": primary, "usageType": "webexConnect",
-                      "quantity": rng.randint(1000, 90000)})
-        overages.append({"period": period, "subscriptionId": primary, "usageType": "standardAgent",
-                         "quantity": rng.randint(1, 5)})
+                usage.append(
+                    {"period": period, "subscriptionId": s["id"], "usageType": kind, "quantity": rng.randint(0, s["entitlements"][kind])}
+                )
+        usage.append({"period": period, "subscriptionId": primary, "usageType": "webexConnect", "quantity": rng.randint(1000, 90000)})
+        overages.append({"period": period, "subscriptionId": primary, "usageType": "standardAgent", "quantity": rng.randint(1, 5)})
     return usage, overages
 
 

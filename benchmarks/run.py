@@ -54,9 +54,11 @@ def peak_kib(cmd: list[str]) -> int | None:
 
 def show(label: str, ours: dict[str, float], base: dict[str, float], target: float) -> float:
     ratio = ours["median"] / base["median"]
-    print(f"{label}: {ours['median']:.3f} s (min {ours['min']:.3f}, max {ours['max']:.3f}) vs baseline "
-          f"{base['median']:.3f} s (min {base['min']:.3f}, max {base['max']:.3f}): ratio {ratio:.2f} "
-          f"(target ≤ {target}) {'OK' if ratio <= target else 'MISSED'}")
+    print(
+        f"{label}: {ours['median']:.3f} s (min {ours['min']:.3f}, max {ours['max']:.3f}) vs baseline "
+        f"{base['median']:.3f} s (min {base['min']:.3f}, max {base['max']:.3f}): ratio {ratio:.2f} "
+        f"(target ≤ {target}) {'OK' if ratio <= target else 'MISSED'}"
+    )
     return ratio
 
 
@@ -100,9 +102,12 @@ def evaluation_ratio(path: Path, repeat: int) -> None:
     ours = _inprocess(engine, repeat)
     base = _inprocess(hand, repeat)
     show("4. evaluation of ACC-001/ACC-002/DAT-001 vs hand-written Python", ours, base, 10)
-    everything = _inprocess(lambda: sum(len(evaluate(p, policies.runtime(doc, None),
-                                                      {q.name: q.default for q in p.info.parameters}))
-                                         for p in policies.policies), repeat)
+    everything = _inprocess(
+        lambda: sum(
+            len(evaluate(p, policies.runtime(doc, None), {q.name: q.default for q in p.info.parameters})) for p in policies.policies
+        ),
+        repeat,
+    )
     print(f"   all 15 policies evaluated: {everything['median']:.3f} s median")
 
 
@@ -135,17 +140,18 @@ def main(argv: list[str] | None = None) -> int:
         big = snapshot(workdir, args.big_users)
         verified(check_cmd(big))
         big_ours = timed(check_cmd(big), max(1, args.repeat // 2))
-        print(f"2. scaling {args.big_users} / {args.users} users: time ratio "
-              f"{big_ours['median'] / ours['median']:.2f} (target ≤ 11)")
+        print(f"2. scaling {args.big_users} / {args.users} users: time ratio {big_ours['median'] / ours['median']:.2f} (target ≤ 11)")
         mine, theirs = peak_kib(check_cmd(big)), peak_kib([sys.executable, "-c", f"import json; json.load(open({str(big)!r}))"])
         if mine and theirs:
             print(f"   peak memory: {mine / 1024:.0f} MiB vs json.load {theirs / 1024:.0f} MiB: ratio {mine / theirs:.2f} (target ≤ 1.5)")
     small = HERE.parent / "examples" / "tenants" / "acme-tenant.json"
     verified(check_cmd(small))
     latency, imports = timed_pair(check_cmd(small), [sys.executable, "-c", "import jsonschema, yaml, click"], args.repeat)
-    print(f"3. small tenant check: {latency['median'] * 1000:.0f} ms median (min {latency['min'] * 1000:.0f}); "
-          f"`import jsonschema, yaml, click` takes {imports['median'] * 1000:.0f} ms here: ratio "
-          f"{latency['median'] / imports['median']:.2f} (150 ms on a machine where that import takes 110 ms is 1.36)")
+    print(
+        f"3. small tenant check: {latency['median'] * 1000:.0f} ms median (min {latency['min'] * 1000:.0f}); "
+        f"`import jsonschema, yaml, click` takes {imports['median'] * 1000:.0f} ms here: ratio "
+        f"{latency['median'] / imports['median']:.2f} (150 ms on a machine where that import takes 110 ms is 1.36)"
+    )
     evaluation_ratio(path, args.repeat)
     if shutil.which("check-jsonschema"):
         schema = HERE.parent / "schemas" / "snapshot.schema.json"

@@ -49,8 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("WXCC_POLICY_DEBUG"):
             raise
-        click.echo(f"wxcc-policy: internal error: {type(exc).__name__}: {exc} "
-                   "(set WXCC_POLICY_DEBUG=1 for a traceback)", err=True)
+        click.echo(f"wxcc-policy: internal error: {type(exc).__name__}: {exc} (set WXCC_POLICY_DEBUG=1 for a traceback)", err=True)
         return EXIT_USAGE
     return 0
 

@@ -48,7 +48,7 @@ def test_parse_errors(runner, name: str, code: int, line: int | None, column: in
 def test_text_format_is_one_line_per_problem(runner) -> None:
     code, out, _ = run_cli(runner, "check", str(BAD / "duplicate-key.json"))
     assert code == 1
-    assert out.splitlines()[0] == f"{BAD / 'duplicate-key.json'}:44:57: error PARSE invalid JSON: duplicate key \"email\""
+    assert out.splitlines()[0] == f'{BAD / "duplicate-key.json"}:44:57: error PARSE invalid JSON: duplicate key "email"'
 
 
 def test_top_level_array_is_a_schema_error(runner) -> None:

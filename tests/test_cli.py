@@ -124,8 +124,9 @@ def test_installed_console_script(tmp_path: Path) -> None:
     script = Path(sys.executable).parent / "wxcc-policy"
     command = [str(script)] if script.exists() else [sys.executable, "-m", "wxcc_policy"]
     env = {**os.environ, "NO_COLOR": "1"}
-    done = subprocess.run([*command, "check", str(EXAMPLES / "violations-tenant.yaml")], cwd=tmp_path,
-                          capture_output=True, text=True, env=env, check=False)
+    done = subprocess.run(
+        [*command, "check", str(EXAMPLES / "violations-tenant.yaml")], cwd=tmp_path, capture_output=True, text=True, env=env, check=False
+    )
     assert done.returncode == 1
     assert "error WXCC-TEL-001" in done.stdout and done.stderr == ""
     done = subprocess.run([sys.executable, "-m", "wxcc_policy", "--version"], capture_output=True, text=True, check=False)
@@ -162,9 +163,13 @@ def test_color_on_a_terminal_unless_no_color(monkeypatch) -> None:
     monkeypatch.setenv("NO_COLOR", "")
     assert not cli.use_color()
     policies = load_policy_set()
-    settings = CheckSettings((str(EXAMPLES / "violations-tenant.yaml"),), None, "error",
-                             {p.info.id: {q.name: q.default for q in p.info.parameters} for p in policies.policies},
-                             tuple(p.info.id for p in policies.policies))
+    settings = CheckSettings(
+        (str(EXAMPLES / "violations-tenant.yaml"),),
+        None,
+        "error",
+        {p.info.id: {q.name: q.default for q in p.info.parameters} for p in policies.policies},
+        tuple(p.info.id for p in policies.policies),
+    )
     text = REPORTERS["text"](run_check(settings, policies), True)
     assert "\x1b[31merror\x1b[0m WXCC-TEL-001" in text and "\x1b[33mwarning\x1b[0m WXCC-SUB-003" in text
 
@@ -178,3 +183,14 @@ def test_pointer_index_finds_elements_at_any_depth_first_place_wins() -> None:
     assert index.pointer(doc["a"][0]["b"][1]["y/~"]) == "/a/0/b/1/y~1~0"
     assert index.pointer(shared) == "/c"  # breadth first: /c is shallower than /a/0/b/0
     assert index.pointer({"x": 1}) is None
+
+
+def test_check_restores_garbage_collection() -> None:
+    # Regression: `check` disabled gc for the rest of the process.
+    import gc
+
+    from wxcc_policy.cli import main
+
+    assert gc.isenabled()
+    main(["check", str(EXAMPLES / "acme-tenant.json")])
+    assert gc.isenabled()

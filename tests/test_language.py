@@ -26,45 +26,51 @@ def evaluate(source: str, **env: object) -> object:
     return fn({**doc, **env})
 
 
-@pytest.mark.parametrize(("source", "expected"), [
-    ("1 + 2 * 3", 7),
-    ("(1 + 2) * 3", 9),
-    ("not 1 == 2 and 3 in [1, 3]", True),
-    ("'b' not in ['a']", True),
-    ("null ?? 4 + 1", 5),
-    ("tenant.labels.region", "EU"),
-    ("tenant.nothing ?? 'none'", "none"),
-    ("null < 3", False),
-    ("if count(users) > 2 then 'many' else 'few'", "many"),
-    ("map(filter(subscriptions, s -> s.status == 'active'), s -> s.id)", ["Sub-100", "Sub-200"]),
-    ("first(sort(subscriptions, s -> [s.endDate, s.id])).id", "Sub-200"),
-    ("max(subscriptions, s -> s.endDate).id", "Sub-100"),
-    ("max(0, 23 - 25)", 0),
-    ("sum(usage, r -> r.quantity)", 4223),
-    ("sumBy(usage, r -> [r.period, r.usageType], r -> r.quantity)[['2026-10', 'standardAgent']]", 23),
-    ("map(groupBy(usage, r -> r.usageType), g -> count(g.items))", [2, 1]),
-    ("index(users, u -> u.id)['u-agent-2'].roles", ["agent", "supervisor"]),
-    ("map(duplicates([1, 2, 1, 1], x -> x), d -> d.occurrence)", [2, 3]),
-    ("addDays('2026-12-30', 3)", "2027-01-02"),
-    ("endOfMonth('2024-02')", "2024-02-29"),
-    ("date('2026-11-20T23:30:00-02:00')", "2026-11-21"),
-    ("instant('2026-11-20') < instant('2026-11-20T00:00:01Z')", True),
-    ("daysBetween('2026-11-20', '2026-12-20')", 30),
-    ("{a: 1, 'b c': [2]}['b c'][0]", 2),
-    ("'{x}'", "{x}"),
-])
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("1 + 2 * 3", 7),
+        ("(1 + 2) * 3", 9),
+        ("not 1 == 2 and 3 in [1, 3]", True),
+        ("'b' not in ['a']", True),
+        ("null ?? 4 + 1", 5),
+        ("tenant.labels.region", "EU"),
+        ("tenant.nothing ?? 'none'", "none"),
+        ("null < 3", False),
+        ("if count(users) > 2 then 'many' else 'few'", "many"),
+        ("map(filter(subscriptions, s -> s.status == 'active'), s -> s.id)", ["Sub-100", "Sub-200"]),
+        ("first(sort(subscriptions, s -> [s.endDate, s.id])).id", "Sub-200"),
+        ("max(subscriptions, s -> s.endDate).id", "Sub-100"),
+        ("max(0, 23 - 25)", 0),
+        ("sum(usage, r -> r.quantity)", 4223),
+        ("sumBy(usage, r -> [r.period, r.usageType], r -> r.quantity)[['2026-10', 'standardAgent']]", 23),
+        ("map(groupBy(usage, r -> r.usageType), g -> count(g.items))", [2, 1]),
+        ("index(users, u -> u.id)['u-agent-2'].roles", ["agent", "supervisor"]),
+        ("map(duplicates([1, 2, 1, 1], x -> x), d -> d.occurrence)", [2, 3]),
+        ("addDays('2026-12-30', 3)", "2027-01-02"),
+        ("endOfMonth('2024-02')", "2024-02-29"),
+        ("date('2026-11-20T23:30:00-02:00')", "2026-11-21"),
+        ("instant('2026-11-20') < instant('2026-11-20T00:00:01Z')", True),
+        ("daysBetween('2026-11-20', '2026-12-20')", 30),
+        ("{a: 1, 'b c': [2]}['b c'][0]", 2),
+        ("'{x}'", "{x}"),
+    ],
+)
 def test_expressions(source: str, expected: object) -> None:
     assert evaluate(source) == expected
 
 
-@pytest.mark.parametrize(("source", "message", "offset"), [
-    ("map(users, u -> u.subscriptionID)", "unknown field 'subscriptionID'; did you mean 'subscriptionId'?", 18),
-    ("subscriptions.id", "cannot read field 'id' of a list", 14),
-    ("filtr(users, u -> true)", "did you mean 'filter'?", 0),
-    ("map(users, 3)", "argument 2 must be a lambda", 11),
-    ("usrs", "did you mean 'users'?", 0),
-    ("first(users).roles.x", "cannot read field 'x' of a list", 19),
-])
+@pytest.mark.parametrize(
+    ("source", "message", "offset"),
+    [
+        ("map(users, u -> u.subscriptionID)", "unknown field 'subscriptionID'; did you mean 'subscriptionId'?", 18),
+        ("subscriptions.id", "cannot read field 'id' of a list", 14),
+        ("filtr(users, u -> true)", "did you mean 'filter'?", 0),
+        ("map(users, 3)", "argument 2 must be a lambda", 11),
+        ("usrs", "did you mean 'users'?", 0),
+        ("first(users).roles.x", "cannot read field 'x' of a list", 19),
+    ],
+)
 def test_compile_errors(source: str, message: str, offset: int) -> None:
     schema = load_schema("snapshot")
     namespace = Namespace(Shapes(schema), dict(schema["properties"]))
@@ -136,7 +142,8 @@ def test_engine_names_no_domain_concept() -> None:
 
 def test_parameter_default_must_match_its_schema(tmp_path: Path) -> None:
     text = POLICY.format(field="id").replace(
-        "forEach:", "parameters:\n  limit: {default: many, schema: {type: integer}, description: d}\nforEach:")
+        "forEach:", "parameters:\n  limit: {default: many, schema: {type: integer}, description: d}\nforEach:"
+    )
     with pytest.raises(UsageError) as info:
         _load_user_policy(tmp_path, text)
     assert info.value.where == f"{tmp_path / 'p.yaml'}:8:20"
@@ -147,22 +154,38 @@ def test_user_library_values_and_functions(tmp_path: Path, runner) -> None:
     (tmp_path / "lib.yaml").write_text(
         "kind: library\nname: acme\ndescription: d\n"
         "values:\n  agents:\n    description: users with the agent role\n    expr: \"filter(users, u -> 'agent' in u.roles)\"\n"
-        "functions:\n  domainOf:\n    params: [u]\n    description: email domain\n    body: \"last(split(u.email ?? '', '@'))\"\n")
-    (tmp_path / "p.yaml").write_text(POLICY.format(field="id").replace(
-        "forEach: {as: user, in: users}", "forEach: {as: user, in: agents}").replace(
-        '"user.id != null"', "\"domainOf(user) == 'acme.example'\""))
-    code, out, _ = run_cli(runner, "check", "--format", "json", "--fail-on", "info", "--policy-dir", str(tmp_path),
-                           "--select", "ACME-T-001", str(EXAMPLES / "acme-tenant.json"))
+        "functions:\n  domainOf:\n    params: [u]\n    description: email domain\n    body: \"last(split(u.email ?? '', '@'))\"\n"
+    )
+    (tmp_path / "p.yaml").write_text(
+        POLICY.format(field="id")
+        .replace("forEach: {as: user, in: users}", "forEach: {as: user, in: agents}")
+        .replace('"user.id != null"', "\"domainOf(user) == 'acme.example'\"")
+    )
+    code, out, _ = run_cli(
+        runner,
+        "check",
+        "--format",
+        "json",
+        "--fail-on",
+        "info",
+        "--policy-dir",
+        str(tmp_path),
+        "--select",
+        "ACME-T-001",
+        str(EXAMPLES / "acme-tenant.json"),
+    )
     assert code == 0 and json.loads(out)["summary"]["info"] == 0
-    (tmp_path / "p2.yaml").write_text((tmp_path / "p.yaml").read_text().replace("ACME-T-001", "ACME-T-002").replace(
-        "domainOf(user)", "domainOff(user)"))
+    (tmp_path / "p2.yaml").write_text(
+        (tmp_path / "p.yaml").read_text().replace("ACME-T-001", "ACME-T-002").replace("domainOf(user)", "domainOff(user)")
+    )
     code, _, err = run_cli(runner, "policies", "--policy-dir", str(tmp_path))
     assert code == 2 and "unknown function 'domainOff'; did you mean 'domainOf'?" in err and "p2.yaml:8:10" in err
 
 
 def test_library_name_clash_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "lib.yaml").write_text(
-        "kind: library\nname: acme\ndescription: d\nvalues:\n  primaryOn:\n    description: x\n    expr: \"1\"\n")
+        'kind: library\nname: acme\ndescription: d\nvalues:\n  primaryOn:\n    description: x\n    expr: "1"\n'
+    )
     with pytest.raises(UsageError, match="'primaryOn' is already defined"):
         load_policy_set([tmp_path])
 
@@ -184,7 +207,8 @@ def test_runtime_error_in_a_user_policy_names_the_expression(runner, tmp_path: P
 
 
 def test_report_at_must_be_a_document_element(runner, tmp_path: Path) -> None:
-    (tmp_path / "p.yaml").write_text(POLICY.format(field="id").replace('"user.id != null"', '"false"').replace(
-        "at: user,", "at: \"{'x': 1}\","))
+    (tmp_path / "p.yaml").write_text(
+        POLICY.format(field="id").replace('"user.id != null"', '"false"').replace("at: user,", "at: \"{'x': 1}\",")
+    )
     code, _, err = run_cli(runner, "check", "--policy-dir", str(tmp_path), str(EXAMPLES / "acme-tenant.json"))
     assert code == 2 and "report.at must be an element of the document" in err

@@ -24,5 +24,10 @@ def test_example_snapshots_are_valid() -> None:
 
 def test_schemas_count() -> None:
     assert {p.name for p in SCHEMAS} == {
-        "snapshot.schema.json", "policy.schema.json", "library.schema.json", "config.schema.json",
-        "result.schema.json", "policy-test.schema.json"}
+        "snapshot.schema.json",
+        "policy.schema.json",
+        "library.schema.json",
+        "config.schema.json",
+        "result.schema.json",
+        "policy-test.schema.json",
+    }

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import click
 
@@ -19,37 +23,50 @@ from wxcc_policy.commands.options import (
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default=None,
-              help="Output format [default: text].")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default=None, help="Output format [default: text].")
 @as_of_option
-@click.option("--fail-on", type=SEVERITY_CHOICE, default=None,
-              help="Lowest severity that fails the run (exit 1) [default: error].")
+@click.option("--fail-on", type=SEVERITY_CHOICE, default=None, help="Lowest severity that fails the run (exit 1) [default: error].")
 @config_option
 @policy_dir_option
 @click.option("--select", multiple=True, metavar="ID", help="Run only these policies (repeatable).")
 @click.option("--skip", multiple=True, metavar="ID", help="Do not run these policies (repeatable).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to this file.")
-def check(paths: tuple[str, ...], fmt: str | None, as_of: str | None, fail_on: str | None,
-          config_path: str | None, policy_dirs: tuple[str, ...], select: tuple[str, ...],
-          skip: tuple[str, ...], output: str | None) -> None:
+def check(**opts: Any) -> None:
     """Check tenant snapshots (files, or directories of *.json, *.yaml, *.yml)."""
-    import gc
+    # Options are read by name from `opts`, so that each feature adds its options beside its code.
+    with collection_paused():
+        code = _check(opts)
+    sys.exit(code)
 
-    # A short-lived run that builds large acyclic documents: collection would only cost time.
-    gc.disable()
+
+def _check(opts: dict[str, Any]) -> int:
     from wxcc_policy.commands.config import policy_parameters
     from wxcc_policy.evaluation.pipeline import CheckSettings, run_check, select_policies
     from wxcc_policy.reporters import REPORTERS
 
-    config, policies = load(config_path, policy_dirs)
+    config, policies = load(opts["config_path"], opts["policy_dirs"])
     settings = CheckSettings(
-        paths=paths,
-        as_of=as_of,
-        fail_on=fail_on or config.fail_on or "error",
+        paths=opts["paths"],
+        as_of=opts["as_of"],
+        fail_on=opts["fail_on"] or config.fail_on or "error",
         parameters=policy_parameters(policies, config),
-        policy_ids=select_policies(policies, select or config.select, skip or config.skip),
+        policy_ids=select_policies(policies, opts["select"] or config.select, opts["skip"] or config.skip),
     )
     run = run_check(settings, policies)
-    renderer = REPORTERS[fmt or config.format or "text"]
+    renderer = REPORTERS[opts["fmt"] or config.format or "text"]
+    output = opts["output"]
     write_output(renderer(run, use_color() and output is None), output)
-    sys.exit(run.exit_code)
+    return run.exit_code
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """A run builds large acyclic documents: cyclic garbage collection would only cost
+    time. Restored afterwards, for programs that embed the CLI."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -59,8 +59,7 @@ def policy_parameters(policies: PolicySet, config: Config) -> dict[str, dict[str
                 if param.name == name:
                     _check_value(param.schema, value, f"{name} (of {policy.info.id})", where)
     return {
-        policy.info.id: {p.name: config.parameters.get(p.name, p.default) for p in policy.info.parameters}
-        for policy in policies.policies
+        policy.info.id: {p.name: config.parameters.get(p.name, p.default) for p in policy.info.parameters} for policy in policies.policies
     }
 
 

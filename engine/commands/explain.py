@@ -17,8 +17,9 @@ from wxcc_policy.commands.options import config_option, load, parse_as_of, polic
 @click.option("--as-of", callback=parse_as_of, metavar="YYYY-MM-DD", help="Evaluation date.")
 @config_option
 @policy_dir_option
-def explain(policy_id: str, snapshot: str | None, key: str | None, as_of: str | None,
-            config_path: str | None, policy_dirs: tuple[str, ...]) -> None:
+def explain(
+    policy_id: str, snapshot: str | None, key: str | None, as_of: str | None, config_path: str | None, policy_dirs: tuple[str, ...]
+) -> None:
     """Show a policy's documentation, or why it fired (or did not) on a snapshot."""
     from wxcc_policy.commands.config import policy_parameters
     from wxcc_policy.commands.explanation import explain_findings, explain_policy

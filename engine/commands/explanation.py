@@ -37,12 +37,22 @@ def _policy(policies: PolicySet, policy_id: str) -> Policy:
 def explain_policy(policies: PolicySet, policy_id: str, params: Params) -> str:
     policy = _policy(policies, policy_id)
     i = policy.info
-    lines = [f"{i.id} ({i.severity}): {i.title}", "", i.description, "", f"Rationale: {i.rationale}", "",
-             f"Remediation: {i.remediation}", "", f"Source: {i.source}"]
+    lines = [
+        f"{i.id} ({i.severity}): {i.title}",
+        "",
+        i.description,
+        "",
+        f"Rationale: {i.rationale}",
+        "",
+        f"Remediation: {i.remediation}",
+        "",
+        f"Source: {i.source}",
+    ]
     if i.parameters:
         lines += ["", "Parameters:"]
-        lines += [f"  {p.name} = {json.dumps(params[i.id][p.name])} (default {json.dumps(p.default)}): "
-                  f"{p.description}" for p in i.parameters]
+        lines += [
+            f"  {p.name} = {json.dumps(params[i.id][p.name])} (default {json.dumps(p.default)}): {p.description}" for p in i.parameters
+        ]
     used = _library_names(policy, policies)
     if used:
         lines += ["", "Uses these shared definitions:"]
@@ -125,8 +135,9 @@ def brief(value: Any) -> str:
     return render(value)
 
 
-def explain_findings(policies: PolicySet, policy_id: str, params: Params, snapshot: Path,
-                     key: str | None, as_of: str | None) -> tuple[str, int]:
+def explain_findings(
+    policies: PolicySet, policy_id: str, params: Params, snapshot: Path, key: str | None, as_of: str | None
+) -> tuple[str, int]:
     policy = _policy(policies, policy_id)
     if not snapshot.is_file():
         raise UsageError("no such file", str(snapshot))
@@ -160,8 +171,12 @@ def _explain_one(policy: Policy, policies: PolicySet, runtime: Runtime, finding:
     for name, fn in (*policy.lets, *policy.report.lets):
         env[name] = fn(env)
     outcome = policy.check(env)
-    lines = ["", f"{finding.pointer} (line {finding.line}, column {finding.column}), key {finding.key}",
-             f"  {finding.message}", "  Bindings:"]
+    lines = [
+        "",
+        f"{finding.pointer} (line {finding.line}, column {finding.column}), key {finding.key}",
+        f"  {finding.message}",
+        "  Bindings:",
+    ]
     names = [loop.name for loop in policy.loops] + [n for n, _ in (*policy.defines, *policy.lets, *policy.report.lets)]
     lines += [f"    {n} = {brief(env[n])}" for n in names]
     lines.append("  Derived values used:")
@@ -194,5 +209,4 @@ def _why_none(policy: Policy, runtime: Runtime, params: dict[str, Any]) -> str:
         env[loop.name] = item
         kept += 1 if loop.where is None or loop.where(env) else 0
     where = f", {kept} of them selected by `where`" if loop.where else ""
-    return (f"No finding: {len(items)} {loop.name} element(s) examined{where}; "
-            f"the condition `{condition}` held for every one.\n")
+    return f"No finding: {len(items)} {loop.name} element(s) examined{where}; the condition `{condition}` held for every one.\n"

@@ -46,18 +46,25 @@ def write_output(text: str, output: str | None) -> None:
 
 
 def config_option(fn: Any) -> Any:
-    return click.option("--config", "config_path", type=click.Path(dir_okay=False),
-                        help="Configuration file [default: .wxcc-policy.yaml when present].")(fn)
+    return click.option(
+        "--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file [default: .wxcc-policy.yaml when present]."
+    )(fn)
 
 
 def policy_dir_option(fn: Any) -> Any:
-    return click.option("--policy-dir", "policy_dirs", multiple=True, type=click.Path(file_okay=False),
-                        help="Directory of user policies and libraries (repeatable); they join the built-ins.")(fn)
+    return click.option(
+        "--policy-dir",
+        "policy_dirs",
+        multiple=True,
+        type=click.Path(file_okay=False),
+        help="Directory of user policies and libraries (repeatable); they join the built-ins.",
+    )(fn)
 
 
 def as_of_option(fn: Any) -> Any:
-    return click.option("--as-of", callback=parse_as_of, metavar="YYYY-MM-DD",
-                        help="Evaluation date [default: the date of each snapshot's capturedAt].")(fn)
+    return click.option(
+        "--as-of", callback=parse_as_of, metavar="YYYY-MM-DD", help="Evaluation date [default: the date of each snapshot's capturedAt]."
+    )(fn)
 
 
 def load(config_path: str | None, policy_dirs: tuple[str, ...]) -> tuple[Any, Any]:

@@ -8,8 +8,13 @@ from wxcc_policy.commands.options import config_option, load, policy_dir_option,
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
-              help="text: one line each; markdown: the full catalog; json: machine-readable.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    help="text: one line each; markdown: the full catalog; json: machine-readable.",
+)
 @config_option
 @policy_dir_option
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file.")

@@ -85,13 +85,11 @@ def _run_case(file: YamlFile, index: int, case: dict[str, Any], policies: Policy
     )
     snapshot = case.get("snapshot", defaults.get("snapshot"))
     if snapshot is None:
-        raise UsageError("the case has no snapshot (give one in the case or for the whole file)",
-                         file.where(("cases", index)))
+        raise UsageError("the case has no snapshot (give one in the case or for the whole file)", file.where(("cases", index)))
     document = _snapshot(file, snapshot, ("cases", index, "snapshot") if "snapshot" in case else ("snapshot",))
     result = check_document(document, settings, policies)
     if result.parse_error or result.schema_errors:
-        problem = result.parse_error.message if result.parse_error else "; ".join(
-            f"{e.pointer}: {e.message}" for e in result.schema_errors)
+        problem = result.parse_error.message if result.parse_error else "; ".join(f"{e.pointer}: {e.message}" for e in result.schema_errors)
         return CaseResult(file.path, case["name"], (), (), error=f"the snapshot is not valid: {problem}")
     return _compare(file.path, case, result.findings)
 
@@ -135,16 +133,27 @@ def render_tests(report: TestReport, fmt: str) -> str:
         lines += [f"    unexpected: {u}" for u in case.unexpected]
     lines += [f"UNTESTED {pid}: no case expects a finding from it" for pid in report.untested]
     passed = sum(c.passed for c in report.cases)
-    lines.append(f"policy tests: {passed} passed, {len(report.cases) - passed} failed, "
-                 f"{len(report.untested)} untested polic{'y' if len(report.untested) == 1 else 'ies'}")
+    lines.append(
+        f"policy tests: {passed} passed, {len(report.cases) - passed} failed, "
+        f"{len(report.untested)} untested polic{'y' if len(report.untested) == 1 else 'ies'}"
+    )
     return "\n".join(lines) + "\n"
 
 
 def _as_json(report: TestReport) -> dict[str, Any]:
     passed = sum(c.passed for c in report.cases)
     return {
-        "cases": [{"file": c.file, "name": c.name, "passed": c.passed, "missing": list(c.missing),
-                   "unexpected": list(c.unexpected), "error": c.error} for c in report.cases],
+        "cases": [
+            {
+                "file": c.file,
+                "name": c.name,
+                "passed": c.passed,
+                "missing": list(c.missing),
+                "unexpected": list(c.unexpected),
+                "error": c.error,
+            }
+            for c in report.cases
+        ],
         "untested": list(report.untested),
         "summary": {"passed": passed, "failed": len(report.cases) - passed, "untested": len(report.untested)},
     }

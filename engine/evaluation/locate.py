@@ -21,8 +21,7 @@ def locate_pairs(document: Document, raw: list[RawFinding], subject: str) -> lis
     rows = []
     for f, ptr in zip(raw, pointers, strict=True):
         at = positions[ptr]
-        finding = Finding(f.policy.id, f.policy.severity, f.message, ptr, at.line, at.column,
-                          f"{f.policy.id}:{subject}:{f.entity}")
+        finding = Finding(f.policy.id, f.policy.severity, f.message, ptr, at.line, at.column, f"{f.policy.id}:{subject}:{f.entity}")
         rows.append(((at.offset, _pointer_order(ptr), f.policy.id, f.message), finding, f))
     rows.sort(key=lambda row: row[0])
     return [(finding, f) for _, finding, f in rows]
@@ -32,8 +31,9 @@ def _pointer(index: PointerIndex, finding: RawFinding) -> str:
     base = index.pointer(finding.target) if isinstance(finding.target, (dict, list)) else None
     if base is None:
         raise UsageError(
-            f"{finding.policy.id}: report.at must be an element of the document (an object or list), "
-            f"not a computed value", finding.policy.source)
+            f"{finding.policy.id}: report.at must be an element of the document (an object or list), not a computed value",
+            finding.policy.source,
+        )
     return f"{base}/{finding.field}" if finding.field else base
 
 

@@ -111,8 +111,7 @@ class RunResult(NamedTuple):
                     failing += 1
         invalid = sum(1 for r in self.results if r.invalid)
         notice_fails = self.fail_on_notices and any(n.level == "error" for n in self.notices)
-        return Summary(len(self.results), counts, waived, invalid,
-                       passed=not failing and not invalid and not notice_fails)
+        return Summary(len(self.results), counts, waived, invalid, passed=not failing and not invalid and not notice_fails)
 
     @property
     def exit_code(self) -> int:

@@ -17,9 +17,12 @@ def discover(paths: Iterable[str]) -> Iterator[tuple[Path, str]]:
         if path.is_dir():
             for found in sorted(path.rglob("*")):
                 relative = found.relative_to(path).parts
-                if (found.is_file() and found.suffix.lower() in DOCUMENT_SUFFIXES
-                        and not found.name.endswith(TEST_FILE_SUFFIXES)
-                        and not any(part.startswith(".") for part in relative)):
+                if (
+                    found.is_file()
+                    and found.suffix.lower() in DOCUMENT_SUFFIXES
+                    and not found.name.endswith(TEST_FILE_SUFFIXES)
+                    and not any(part.startswith(".") for part in relative)
+                ):
                     yield found, str(found)
         elif path.is_file():
             yield path, given

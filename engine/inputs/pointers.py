@@ -49,8 +49,9 @@ class PointerIndex:
 
     def _descend(self) -> None:
         if self._indexed:  # the children of the last level indexed form the next one
-            self._level = [c for v in self._indexed for c in (v.values() if v.__class__ is dict else v)
-                           if c.__class__ is dict or c.__class__ is list]
+            self._level = [
+                c for v in self._indexed for c in (v.values() if v.__class__ is dict else v) if c.__class__ is dict or c.__class__ is list
+            ]
         level: dict[int, tuple[Any, Any]] = {}
         # Back to front, so that the first of repeated children keeps its place.
         for value in reversed(self._level):

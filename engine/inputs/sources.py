@@ -112,9 +112,7 @@ def decode_utf8(raw: bytes) -> str:
     except UnicodeDecodeError as exc:
         prefix = raw[: exc.start].decode("utf-8")
         (line, column) = line_columns(prefix + "\n", [len(prefix)])[len(prefix)]
-        raise _Utf8Error(
-            f"invalid UTF-8: byte 0x{raw[exc.start]:02x} at byte offset {exc.start}", line, column
-        ) from None
+        raise _Utf8Error(f"invalid UTF-8: byte 0x{raw[exc.start]:02x} at byte offset {exc.start}", line, column) from None
     # A byte-order mark is not content; editors do not count it as a column.
     return text[1:] if text.startswith("\ufeff") else text
 

@@ -135,8 +135,13 @@ class Compiler:
 
     def _membership_parts(self, node: ast.Node, scope: dict[str, Shape]) -> tuple[str, str, str] | None:
         """(var, field, table) when `node` is `var.field in table`, both names bound locally."""
-        if not (isinstance(node, ast.Binary) and node.op == "in" and isinstance(node.left, ast.Member)
-                and isinstance(node.left.target, ast.Name) and isinstance(node.right, ast.Name)):
+        if not (
+            isinstance(node, ast.Binary)
+            and node.op == "in"
+            and isinstance(node.left, ast.Member)
+            and isinstance(node.left.target, ast.Name)
+            and isinstance(node.right, ast.Name)
+        ):
             return None
         var, field, table = node.left.target.name, node.left.name, node.right.name
         bound = (*scope, *self.ns.env_names)
@@ -250,8 +255,12 @@ class Compiler:
         body, shape = self.compile(node.body, inner)
         field = None
         body_node = node.body
-        if (len(node.params) == 1 and isinstance(body_node, ast.Member) and isinstance(body_node.target, ast.Name)
-                and body_node.target.name == node.params[0]):
+        if (
+            len(node.params) == 1
+            and isinstance(body_node, ast.Member)
+            and isinstance(body_node.target, ast.Name)
+            and body_node.target.name == node.params[0]
+        ):
             field = body_node.name
         lam = Lam(node.params, body, field)
         return (lambda env: lam), shape
@@ -268,8 +277,7 @@ class Compiler:
             "minmax": lambda: item if len(shapes) <= 2 else None,
             "groups": lambda: list_of(object_of({"key": None, "items": first})),
             "index": lambda: map_of(item),
-            "duplicates": lambda: list_of(object_of({"item": item, "key": None, "occurrence": None,
-                                                     "first": item})),
+            "duplicates": lambda: list_of(object_of({"item": item, "key": None, "occurrence": None, "first": item})),
             "values": lambda: list_of(self.shapes.index(first)),
             "lookup": lambda: self.shapes.index(first),
         }

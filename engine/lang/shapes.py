@@ -22,8 +22,7 @@ def list_of(items: Shape) -> Shape:
 
 
 def object_of(properties: dict[str, Shape]) -> Shape:
-    return {"type": "object", "properties": {k: v or {} for k, v in properties.items()},
-            "additionalProperties": False}
+    return {"type": "object", "properties": {k: v or {} for k, v in properties.items()}, "additionalProperties": False}
 
 
 def map_of(values: Shape) -> Shape:

@@ -36,8 +36,18 @@ def render_markdown(policies: PolicySet, params: Params) -> str:
 
 def _section(policy: Policy, values: dict[str, Any]) -> list[str]:
     i = policy.info
-    lines = [f"## {i.id}", "", f"**{i.title}** ({i.severity})", "", i.description, "",
-             f"*Rationale.* {i.rationale}", "", f"*Remediation.* {i.remediation}", ""]
+    lines = [
+        f"## {i.id}",
+        "",
+        f"**{i.title}** ({i.severity})",
+        "",
+        i.description,
+        "",
+        f"*Rationale.* {i.rationale}",
+        "",
+        f"*Remediation.* {i.remediation}",
+        "",
+    ]
     if i.parameters:
         lines += ["| parameter | default | description |", "|---|---|---|"]
         lines += [f"| `{p.name}` | `{json.dumps(p.default)}` | {p.description} |" for p in i.parameters]
@@ -47,10 +57,19 @@ def _section(policy: Policy, values: dict[str, Any]) -> list[str]:
 
 def render_json(policies: PolicySet, params: Params) -> str:
     rows = [
-        {"id": p.info.id, "severity": p.info.severity, "title": p.info.title, "description": p.info.description,
-         "rationale": p.info.rationale, "remediation": p.info.remediation, "source": p.info.source,
-         "parameters": {q.name: {"default": q.default, "value": params.get(p.info.id, {}).get(q.name),
-                                 "description": q.description} for q in p.info.parameters}}
+        {
+            "id": p.info.id,
+            "severity": p.info.severity,
+            "title": p.info.title,
+            "description": p.info.description,
+            "rationale": p.info.rationale,
+            "remediation": p.info.remediation,
+            "source": p.info.source,
+            "parameters": {
+                q.name: {"default": q.default, "value": params.get(p.info.id, {}).get(q.name), "description": q.description}
+                for q in p.info.parameters
+            },
+        }
         for p in policies.policies
     ]
     return json.dumps({"digest": policies.digest, "policies": rows}, indent=2, ensure_ascii=False) + "\n"

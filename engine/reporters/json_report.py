@@ -15,8 +15,14 @@ def as_dict(run: RunResult) -> dict[str, Any]:
         "tool": {"name": run.tool, "version": run.version},
         "policySet": {"digest": run.policy_digest, "policies": run.policy_count},
         "results": [_file(r) for r in run.results],
-        "summary": {"files": summary.files, **summary.counts, "waived": summary.waived,
-                    "invalid": summary.invalid, "failOn": run.fail_on, "passed": summary.passed},
+        "summary": {
+            "files": summary.files,
+            **summary.counts,
+            "waived": summary.waived,
+            "invalid": summary.invalid,
+            "failOn": run.fail_on,
+            "passed": summary.passed,
+        },
     }
 
 
@@ -27,13 +33,21 @@ def _file(result: FileResult) -> dict[str, Any]:
         "digest": result.digest,
         "tenant": result.tenant,
         "asOf": result.as_of,
-        "parseError": None if error is None else {"message": error.message, "line": error.line,
-                                                   "column": error.column},
-        "schemaErrors": [{"pointer": e.pointer, "message": e.message, "line": e.line, "column": e.column}
-                         for e in result.schema_errors],
-        "findings": [{"policy": f.policy, "severity": f.severity, "message": f.message, "pointer": f.pointer,
-                      "line": f.line, "column": f.column, "key": f.key, "waived": f.waived}
-                     for f in result.findings],
+        "parseError": None if error is None else {"message": error.message, "line": error.line, "column": error.column},
+        "schemaErrors": [{"pointer": e.pointer, "message": e.message, "line": e.line, "column": e.column} for e in result.schema_errors],
+        "findings": [
+            {
+                "policy": f.policy,
+                "severity": f.severity,
+                "message": f.message,
+                "pointer": f.pointer,
+                "line": f.line,
+                "column": f.column,
+                "key": f.key,
+                "waived": f.waived,
+            }
+            for f in result.findings
+        ],
     }
 
 

@@ -58,7 +58,10 @@ def compile_expression(
 
 
 def compile_template(
-    compiler: Compiler, file: YamlFile, parts: tuple[str | int, ...], scope: dict[str, Shape],
+    compiler: Compiler,
+    file: YamlFile,
+    parts: tuple[str | int, ...],
+    scope: dict[str, Shape],
     escape: Callable[[str], str] | None = None,
 ) -> Render:
     text = value_at(file.data, parts)

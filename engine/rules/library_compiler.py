@@ -45,8 +45,7 @@ class LibraryCompiler:
         if not described:
             raise UsageError("no loaded library describes the document (a library with a 'document' section)")
         if len(described) > 1:
-            raise UsageError(f"the document is already described by {described[0].path}",
-                             described[1].where(("document",)))
+            raise UsageError(f"the document is already described by {described[0].path}", described[1].where(("document",)))
         return described[0]
 
     def _document(self, file: YamlFile, schema: str, roots: tuple[str, ...]) -> DocumentSpec:

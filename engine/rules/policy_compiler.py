@@ -34,8 +34,7 @@ class PolicyCompiler:
         self.data = file.data
         self.compiler = compiler
         self.params = tuple(
-            Parameter(name, spec["default"], spec["schema"], spec["description"])
-            for name, spec in self.data.get("parameters", {}).items()
+            Parameter(name, spec["default"], spec["schema"], spec["description"]) for name, spec in self.data.get("parameters", {}).items()
         )
         self.scope: dict[str, Shape] = {"params": object_of({p.name: p.schema for p in self.params})}
         self._check_defaults()
@@ -86,8 +85,16 @@ class PolicyCompiler:
 
     def compile(self) -> Policy:
         d = self.data
-        info = PolicyInfo(d["id"], d["title"], d["severity"], d["description"].strip(), d["rationale"].strip(),
-                          d["remediation"].strip(), self.params, self.file.path)
+        info = PolicyInfo(
+            d["id"],
+            d["title"],
+            d["severity"],
+            d["description"].strip(),
+            d["rationale"].strip(),
+            d["remediation"].strip(),
+            self.params,
+            self.file.path,
+        )
         defines = self.bindings("define") if "define" in d else ()
         loops = self.loops()
         lets = self.bindings("let") if "let" in d else ()
@@ -97,10 +104,13 @@ class PolicyCompiler:
             bulk = self.compiler.bulk_predicate(parse_at(self.file, ("assert",)), loops[-1].name, self.scope)
         report_lets = self.bindings("report", "let") if "let" in d["report"] else ()
         template = lambda key, escape=None: compile_template(  # noqa: E731
-            self.compiler, self.file, ("report", key), self.scope, escape)
+            self.compiler, self.file, ("report", key), self.scope, escape
+        )
         report = Report(
             self.expression("report", "at"),
             template("field", escape_segment) if "field" in d["report"] else None,
-            template("key"), template("message"), report_lets,
+            template("key"),
+            template("message"),
+            report_lets,
         )
         return Policy(info, defines, loops, lets, check, self.file.where(("assert",)), bulk, report, self.file)

@@ -81,6 +81,10 @@ def build_policy_set(files: list[YamlFile]) -> PolicySet:
     for f in files:
         digest.update(hashlib.sha256(f.raw).digest())
     return PolicySet(
-        tuple(policies), library.document, library.compiled_values(), library.compiled_functions(),
-        library.entries, "sha256:" + digest.hexdigest(),
+        tuple(policies),
+        library.document,
+        library.compiled_values(),
+        library.compiled_functions(),
+        library.entries,
+        "sha256:" + digest.hexdigest(),
     )

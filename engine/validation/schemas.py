@@ -56,8 +56,7 @@ def _explain(error: Any, instance: Any) -> list[SchemaViolation]:
     kind = error.kind
     name = type(kind).__name__
     if name == "AdditionalProperties":
-        return [SchemaViolation(join_pointer([*path, key]), f"unknown property {key!r}")
-                for key in kind.unexpected]
+        return [SchemaViolation(join_pointer([*path, key]), f"unknown property {key!r}") for key in kind.unexpected]
     if name == "Required":
         return [SchemaViolation(pointer, f"missing required property {kind.property!r}")]
     value = _value_at(instance, path)
