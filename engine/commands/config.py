@@ -11,7 +11,7 @@ from wxcc_policy.errors import UsageError
 from wxcc_policy.inputs.yaml_files import YamlFile, read_yaml_file
 from wxcc_policy.lang.shapes import did_you_mean
 from wxcc_policy.rules.policy_set import PolicySet
-from wxcc_policy.validation.schemas import violations_of
+from wxcc_policy.validation.schemas import check_file, violations_of
 
 DEFAULT_CONFIG = ".wxcc-policy.yaml"
 
@@ -33,7 +33,7 @@ def load_config(path: Path | None, explicit: bool) -> Config:
     if not path.is_file():
         raise UsageError("configuration file not found", str(path))
     file = read_yaml_file(path)
-    file.check_schema("config")
+    check_file(file, "config")
     d = file.data
     base = path.parent
     return Config(

@@ -15,6 +15,7 @@ from wxcc_policy.evaluation.results import Finding
 from wxcc_policy.inputs.sources import TEST_FILE_SUFFIXES, Document, ParseFailure, parse_text, read_document
 from wxcc_policy.inputs.yaml_files import YamlFile, read_yaml_file
 from wxcc_policy.rules.policy_set import PolicySet
+from wxcc_policy.validation.schemas import check_file
 
 
 class CaseResult(NamedTuple):
@@ -57,7 +58,7 @@ def run_test_files(paths: Iterable[str], policies: PolicySet) -> TestReport:
     named: set[str] = set()
     for path in find_test_files(paths):
         file = read_yaml_file(path)
-        file.check_schema("policy-test")
+        check_file(file, "policy-test")
         named.update(select_policies(policies, file.data["policies"], ()))
         for index, case in enumerate(file.data["cases"]):
             result = _run_case(file, index, case, policies)

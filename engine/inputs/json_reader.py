@@ -35,7 +35,7 @@ def _reject_duplicates(pairs: list[tuple[str, Any]], dict: Any = dict, len: Any 
     obj = dict(pairs)
     if len(obj) != len(pairs):
         raise DuplicateKey
-    return obj  # type: ignore[no-any-return]
+    return obj
 
 
 def _reject_constant(name: str) -> float:

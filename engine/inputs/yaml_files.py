@@ -11,11 +11,9 @@ from typing import Any, NamedTuple
 import yaml
 
 from wxcc_policy.errors import InputError, UsageError
-from wxcc_policy.inputs.pointers import split_pointer
 from wxcc_policy.inputs.positions import line_column
 from wxcc_policy.inputs.sources import decode_utf8
 from wxcc_policy.inputs.yaml_reader import node_at, parse_yaml
-from wxcc_policy.validation.schemas import violations
 
 
 class YamlFile(NamedTuple):
@@ -36,14 +34,6 @@ class YamlFile(NamedTuple):
 
     def _node(self, parts: tuple[str | int, ...]) -> yaml.Node | None:
         return None if self.root is None else node_at(self.root, tuple(str(p) for p in parts))
-
-    def check_schema(self, schema: str) -> None:
-        problems = violations(schema, self.data)
-        if problems:
-            first = problems[0]
-            where = self.where(split_pointer(first.pointer))
-            field = f" (at {first.pointer})" if first.pointer else ""
-            raise UsageError(f"{first.message}{field}", where)
 
 
 def read_yaml_file(path: Path, shown: str | None = None) -> YamlFile:

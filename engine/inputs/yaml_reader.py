@@ -266,7 +266,7 @@ def _child(node: yaml.Node, part: str) -> yaml.Node | None:
         if key_node.tag == _TAG + "merge":
             merges.extend(value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node])
         elif isinstance(key_node, yaml.ScalarNode) and str(scalar_value(key_node)) == part:
-            return value_node  # type: ignore[no-any-return]
+            return value_node
     for source in merges:
         found = _child(source, part)
         if found is not None:

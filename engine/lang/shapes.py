@@ -87,7 +87,7 @@ class Shapes:
             raise ShapeProblem(f"cannot read field {name!r} of a {kind}")
         properties: dict[str, Any] = shape.get("properties", {})
         if name in properties:
-            return properties[name]  # type: ignore[no-any-return]
+            return properties[name]
         extra = shape.get("additionalProperties", True)
         if extra is False:
             raise ShapeProblem(f"unknown field {name!r}{did_you_mean(name, properties)}")

@@ -79,4 +79,4 @@ def compile_template(
     except SyntaxProblem as exc:
         raise UsageError(exc.message, file.where(parts, exc.offset)) from None
     renderer = make_renderer(pieces, escape)
-    return _located(renderer, file.where(parts))  # type: ignore[return-value]
+    return _located(renderer, file.where(parts))

@@ -15,6 +15,7 @@ from wxcc_policy.lang.runtime import CompiledFunction, Runtime
 from wxcc_policy.rules.library_compiler import LibraryCompiler
 from wxcc_policy.rules.model import DocumentSpec, Env, Fn, LibraryEntry, Policy
 from wxcc_policy.rules.policy_compiler import compile_policies
+from wxcc_policy.validation.schemas import check_file
 
 
 class PolicySet(NamedTuple):
@@ -72,9 +73,9 @@ def build_policy_set(files: list[YamlFile]) -> PolicySet:
     libraries = [f for f in files if f.data.get("kind") == "library"]
     policy_files = [f for f in files if f.data.get("kind") != "library"]
     for f in libraries:
-        f.check_schema("library")
+        check_file(f, "library")
     for f in policy_files:
-        f.check_schema("policy")
+        check_file(f, "policy")
     library = LibraryCompiler(libraries)
     policies = compile_policies(policy_files, library)
     digest = hashlib.sha256()

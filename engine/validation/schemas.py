@@ -12,7 +12,9 @@ from typing import Any, NamedTuple
 
 import jsonschema_rs
 
-from wxcc_policy.inputs.pointers import join_pointer
+from wxcc_policy.errors import UsageError
+from wxcc_policy.inputs.pointers import join_pointer, split_pointer
+from wxcc_policy.inputs.yaml_files import YamlFile
 
 _MAX_VALUE_TEXT = 60
 
@@ -94,3 +96,12 @@ def _short(value: Any, limit: int = _MAX_VALUE_TEXT) -> str:
     if isinstance(value, (list, dict)) and len(text) > limit:
         return "an array" if isinstance(value, list) else "an object"
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def check_file(file: YamlFile, schema: str) -> None:
+    """A configuration-like YAML file against its schema: the first violation, located, ends the run."""
+    problems = violations(schema, file.data)
+    if problems:
+        first = problems[0]
+        field = f" (at {first.pointer})" if first.pointer else ""
+        raise UsageError(f"{first.message}{field}", file.where(split_pointer(first.pointer)))
