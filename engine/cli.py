@@ -13,9 +13,15 @@ import sys
 import click
 
 from wxcc_policy import __version__
+from wxcc_policy.commands.baseline import baseline
 from wxcc_policy.commands.check import check
+from wxcc_policy.commands.diff import diff
 from wxcc_policy.commands.explain import explain
+from wxcc_policy.commands.forecast import forecast
+from wxcc_policy.commands.options import start_run
+from wxcc_policy.commands.plan import plan
 from wxcc_policy.commands.policies import policies
+from wxcc_policy.commands.report import report
 from wxcc_policy.commands.test import test_command
 from wxcc_policy.errors import UsageError
 
@@ -28,11 +34,15 @@ def cli() -> None:
     """Policy-as-code validator for Webex Contact Center tenants with several subscriptions."""
 
 
-for _command in (check, policies, test_command, explain):
+for _command in (check, policies, test_command, explain, baseline):
+    cli.add_command(_command)
+cli.add_command(report)
+for _command in (diff, plan, forecast):  # issue 9: judging a change, and the calendar
     cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> int:
+    start_run()
     try:
         cli.main(args=argv, prog_name="wxcc-policy", standalone_mode=False)
     except UsageError as exc:
@@ -47,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except SystemExit as exc:
         return int(exc.code or 0)
+    except OSError as exc:  # the environment, not the tool: a full disk, a closed pipe
+        where = f"{os.fsdecode(exc.filename)}: " if exc.filename else ""
+        click.echo(f"wxcc-policy: error: {where}{exc.strerror or exc}", err=True)
+        return EXIT_USAGE
     except Exception as exc:
         if os.environ.get("WXCC_POLICY_DEBUG"):
             raise
@@ -64,8 +78,14 @@ def run() -> None:
     gc.disable()
     code = main()
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (BrokenPipeError, OSError):
-        code = code or 1
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except OSError as exc:
+        code = EXIT_USAGE  # the report did not get out
+        click.echo(f"wxcc-policy: error: cannot write the report to standard output: {exc.strerror or exc}", err=True)
+    try:
+        if sys.stderr is not None:
+            sys.stderr.flush()
+    except OSError:
+        code = code or EXIT_USAGE
     os._exit(code)

@@ -1,24 +1,92 @@
-"""Errors that end in a one-line message instead of a traceback."""
+"""Errors that end in a one-line message instead of a traceback.
+
+Every error the tool reports is a `LocatedError`: a message, and where the problem is:
+an `offset` into the text it was found in (an expression, a document) while the
+finding stage still works on text, and `where` ("file", "file:line:column" or empty)
+once it is known in which file. The stages raise their own subclasses:
+
+    LocatedError
+    ├── InputError        a document that cannot be read (offset into its text)
+    ├── UsageError        the tool cannot run as asked: exit code 2 (where)
+    ├── SyntaxProblem     an expression that does not parse (offset into the expression)
+    ├── CompileProblem    an expression that parses but cannot be compiled (offset)
+    ├── EvalError         an expression failed while evaluating, not yet located
+    │   └── BudgetExceeded    ... because it used up the evaluation budget
+    └── EvalFailure       an EvalError located at its expression's file:line:column
+        └── BudgetFailure     ... the budget one, naming the policy
+"""
 
 from __future__ import annotations
 
 
-class InputError(Exception):
-    """A document that cannot be read; `offset` is a character offset into its text."""
+class LocatedError(Exception):
+    """A one-line problem and where it is."""
 
-    def __init__(self, message: str, offset: int = 0) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, offset: int = 0, where: str = "") -> None:
+        super().__init__(f"{where}: {message}" if where else message)
         self.message = message
         self.offset = offset
+        self.where = where
 
 
-class UsageError(Exception):
+class InputError(LocatedError):
+    """A document that cannot be read; `offset` is a character offset into its text."""
+
+
+class UsageError(LocatedError):
     """The tool cannot run as asked (exit code 2): bad option, policy or configuration.
 
     `where` is "file", "file:line:column" or empty.
     """
 
     def __init__(self, message: str, where: str = "") -> None:
-        super().__init__(f"{where}: {message}" if where else message)
-        self.message = message
-        self.where = where
+        super().__init__(message, 0, where)
+
+
+class SyntaxProblem(LocatedError):
+    """An expression or template that does not parse; `offset` is into its text."""
+
+
+class CompileProblem(LocatedError):
+    """An unknown name, field, function or a wrong argument; `offset` is into the expression."""
+
+
+class EvalError(LocatedError):
+    """A policy expression failed while evaluating (a type mismatch, a bad date...).
+
+    Raised without a location by the runtime; the caller that knows which expression
+    ran turns it into an EvalFailure with `located`."""
+
+    def located(self, where: str) -> EvalFailure:
+        return EvalFailure(self.message, where)
+
+
+class BudgetExceeded(EvalError):
+    """The document's evaluation budget (steps, time, sizes) is used up."""
+
+    def located(self, where: str) -> EvalFailure:
+        return BudgetFailure(self.message, where)
+
+
+class EvalFailure(LocatedError):
+    """An expression failed at run time; `where` is its file:line:column, `policy` the
+    id of the policy being evaluated (when known)."""
+
+    def __init__(self, message: str, where: str, policy: str = "") -> None:
+        super().__init__(message, 0, where)
+        self.policy = policy
+
+    def in_policy(self, policy: str) -> EvalFailure:
+        """The same failure, naming the policy that was being evaluated."""
+        if self.policy:
+            return self
+        return type(self)(self.message, self.where, policy)
+
+
+class BudgetFailure(EvalFailure):
+    """The evaluation budget was exceeded; the message names the policy and the limit."""
+
+    def in_policy(self, policy: str) -> EvalFailure:
+        if self.policy:
+            return self
+        return BudgetFailure(f"policy {policy}: {self.message}", self.where, policy)

@@ -30,4 +30,7 @@ def test_schemas_count() -> None:
         "config.schema.json",
         "result.schema.json",
         "policy-test.schema.json",
+        "waivers.schema.json",
+        "baseline.schema.json",
+        "explanation.schema.json",
     }

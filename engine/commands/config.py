@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import jsonschema_rs
-
 from wxcc_policy.errors import UsageError
+from wxcc_policy.evaluation.waivers import DEFAULT_MAX_DAYS, DEFAULT_WARNING_DAYS, WaiverRule, waivers_in
 from wxcc_policy.inputs.yaml_files import YamlFile, read_yaml_file
+from wxcc_policy.lang.budget import Limits
 from wxcc_policy.lang.shapes import did_you_mean
+from wxcc_policy.rules.parameters import parameter_problem
 from wxcc_policy.rules.policy_set import PolicySet
-from wxcc_policy.validation.schemas import check_file, violations_of
+from wxcc_policy.validation.schemas import check_file
 
 DEFAULT_CONFIG = ".wxcc-policy.yaml"
 
@@ -24,6 +25,11 @@ class Config(NamedTuple):
     select: tuple[str, ...] = ()
     skip: tuple[str, ...] = ()
     file: YamlFile | None = None
+    limits: Limits = Limits()  # the evaluation budget per document: docs/policy-language.md#limits
+    reports: tuple[tuple[str, Path], ...] = ()  # extra reports (format, path): docs/ci.md
+    waivers: tuple[WaiverRule, ...] = ()  # docs/waivers.md
+    waiver_warning_days: int = DEFAULT_WARNING_DAYS
+    max_waiver_days: int = DEFAULT_MAX_DAYS
 
 
 def load_config(path: Path | None, explicit: bool) -> Config:
@@ -44,7 +50,18 @@ def load_config(path: Path | None, explicit: bool) -> Config:
         select=tuple(d.get("select", [])),
         skip=tuple(d.get("skip", [])),
         file=file,
+        limits=Limits.from_config(d.get("limits", {})),
+        reports=tuple((fmt, base / out) for fmt, out in d.get("reports", {}).items()),
+        **_waiver_settings(file),
     )
+
+
+def _waiver_settings(file: YamlFile) -> dict[str, Any]:
+    """`waivers:` (validated by the waiver schema) and the two limits that govern them."""
+    d = file.data
+    max_days = d.get("maxWaiverDays", DEFAULT_MAX_DAYS)
+    waivers = waivers_in(file, {"waivers": d["waivers"]}, max_days) if "waivers" in d else ()
+    return {"waivers": waivers, "waiver_warning_days": d.get("waiverWarningDays", DEFAULT_WARNING_DAYS), "max_waiver_days": max_days}
 
 
 def policy_parameters(policies: PolicySet, config: Config) -> dict[str, dict[str, Any]]:
@@ -64,6 +81,6 @@ def policy_parameters(policies: PolicySet, config: Config) -> dict[str, dict[str
 
 
 def _check_value(schema: dict[str, Any], value: Any, name: str, where: str) -> None:
-    problems = violations_of(jsonschema_rs.Draft202012Validator(schema), value)
-    if problems:
-        raise UsageError(f"parameter {name}: {problems[0].message}", where)
+    problem = parameter_problem(schema, value)
+    if problem:
+        raise UsageError(f"parameter {name}: {problem}", where)

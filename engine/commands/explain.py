@@ -14,11 +14,20 @@ from wxcc_policy.commands.options import config_option, load, parse_as_of, polic
 @click.argument("policy_id")
 @click.argument("snapshot", required=False)
 @click.option("--key", help="Explain only the finding with this key.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="json: schemas/explanation.schema.json (with a snapshot)."
+)
 @click.option("--as-of", callback=parse_as_of, metavar="YYYY-MM-DD", help="Evaluation date.")
 @config_option
 @policy_dir_option
 def explain(
-    policy_id: str, snapshot: str | None, key: str | None, as_of: str | None, config_path: str | None, policy_dirs: tuple[str, ...]
+    policy_id: str,
+    snapshot: str | None,
+    key: str | None,
+    fmt: str,
+    as_of: str | None,
+    config_path: str | None,
+    policy_dirs: tuple[str, ...],
 ) -> None:
     """Show a policy's documentation, or why it fired (or did not) on a snapshot."""
     from wxcc_policy.commands.config import policy_parameters
@@ -29,6 +38,6 @@ def explain(
     if snapshot is None:
         click.echo(explain_policy(loaded, policy_id, params), nl=False)
         return
-    text, code = explain_findings(loaded, policy_id, params, Path(snapshot), key, as_of)
+    text, code = explain_findings(loaded, policy_id, params, Path(snapshot), key, as_of, fmt)
     click.echo(text, nl=False)
     sys.exit(code)

@@ -29,20 +29,41 @@ def _bad_date(value: str) -> str:
 
 
 def use_color() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    return sys.stdout is not None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def start_run() -> None:
+    """Each run (each main() call) guards its own inputs against its output."""
+    from wxcc_policy.inputs.read_files import forget_reads
+
+    forget_reads()
 
 
 def write_output(text: str, output: str | None) -> None:
-    """Write to stdout, or atomically to a file (a reader never sees half of it)."""
+    """Write to stdout, or to a file by the rules of reporters/output_files.py: never over
+    a file the run read, atomically onto regular files (docs/hardening.md)."""
     if output is None:
-        click.echo(text, nl=False)
+        write_stdout(text)
         return
-    from wxcc_policy.reporters.output_files import write_atomic
+    from wxcc_policy.inputs.read_files import files_read
+    from wxcc_policy.reporters.output_files import refuse_inputs, write_report
 
+    refuse_inputs(Path(output), files_read())
     try:
-        write_atomic(Path(output), text)
+        write_report(Path(output), text)
     except OSError as exc:
-        raise UsageError(f"cannot write the report: {exc.strerror}", output) from None
+        raise UsageError(f"cannot write the report: {exc.strerror or exc}", output) from None
+
+
+def write_stdout(text: str) -> None:
+    """A closed or full standard output is a one-line error (exit 2), not a lost report."""
+    if sys.stdout is None:
+        raise UsageError("cannot write the report: standard output is closed")
+    try:
+        # A stray surrogate (an undecodable file name) is written as an escape, not a crash.
+        click.echo(text.encode("utf-8", "backslashreplace").decode("utf-8"), nl=False)
+    except OSError as exc:
+        raise UsageError(f"cannot write the report to standard output: {exc.strerror or exc}") from None
 
 
 def config_option(fn: Any) -> Any:
@@ -74,4 +95,17 @@ def load(config_path: str | None, policy_dirs: tuple[str, ...]) -> tuple[Any, An
 
     config = load_config(Path(config_path or DEFAULT_CONFIG), explicit=config_path is not None)
     dirs = [*config.policy_dirs, *(Path(d) for d in policy_dirs)]
-    return config, load_policy_set(dirs)
+    return config, load_policy_set(distinct_dirs(dirs))
+
+
+def distinct_dirs(dirs: list[Path]) -> list[Path]:
+    """Each directory once, however it is named (the configuration and the command line
+    may both name it): loading it twice would report every policy in it as a duplicate."""
+    seen: set[str] = set()
+    out = []
+    for d in dirs:
+        key = os.path.realpath(d)
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out

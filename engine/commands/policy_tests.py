@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -11,10 +12,12 @@ from typing import Any, NamedTuple
 from wxcc_policy.commands.config import Config, policy_parameters
 from wxcc_policy.errors import UsageError
 from wxcc_policy.evaluation.pipeline import CheckSettings, check_document, select_policies
-from wxcc_policy.evaluation.results import Finding
+from wxcc_policy.evaluation.results import Finding, SchemaError
+from wxcc_policy.inputs.pointers import split_pointer
 from wxcc_policy.inputs.sources import TEST_FILE_SUFFIXES, Document, ParseFailure, parse_text, read_document
 from wxcc_policy.inputs.yaml_files import YamlFile, read_yaml_file
-from wxcc_policy.rules.policy_set import PolicySet
+from wxcc_policy.lang.shapes import did_you_mean
+from wxcc_policy.rules.policy_set import PolicySet, is_policy_file
 from wxcc_policy.validation.schemas import check_file
 
 
@@ -44,8 +47,9 @@ def find_test_files(paths: Iterable[str]) -> list[Path]:
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.name.endswith(TEST_FILE_SUFFIXES)))
-        elif path.is_file():
+            # Regular files only: reading a FIFO named *.test.yaml would wait forever.
+            found.extend(sorted(p for p in path.rglob("*") if p.name.endswith(TEST_FILE_SUFFIXES) and p.is_file()))
+        elif os.path.lexists(path):  # named: read, or refused with a reason (inputs/sources.py)
             found.append(path)
         else:
             raise UsageError("no such file or directory", given)
@@ -59,6 +63,7 @@ def run_test_files(paths: Iterable[str], policies: PolicySet) -> TestReport:
     for path in find_test_files(paths):
         file = read_yaml_file(path)
         check_file(file, "policy-test")
+        _check_policies_loaded(file, policies)
         named.update(select_policies(policies, file.data["policies"], ()))
         for index, case in enumerate(file.data["cases"]):
             result = _run_case(file, index, case, policies)
@@ -67,6 +72,42 @@ def run_test_files(paths: Iterable[str], policies: PolicySet) -> TestReport:
             exercised.update(_policies_of_keys(case))
     untested = tuple(sorted(named - exercised))
     return TestReport(tuple(results), untested)
+
+
+def _check_policies_loaded(file: YamlFile, policies: PolicySet) -> None:
+    """A test file names policies that may not be loaded (they are not built in): say
+    where, and which --policy-dir would load them."""
+    known = policies.by_id()
+    for index, pid in enumerate(file.data["policies"]):
+        if pid in known:
+            continue
+        directory = _directory_defining(pid, Path(file.path).resolve().parent)
+        if directory is not None:
+            hint = f"; it is defined in {directory}: load it with --policy-dir {directory} (or policyDirs in .wxcc-policy.yaml)"
+        else:
+            guess = did_you_mean(pid, known)
+            hint = f"{guess} {'P' if guess else '; p'}olicies under test must be loaded: give their directory with --policy-dir DIR"
+        raise UsageError(f"unknown policy id {pid!r}{hint}", file.where(("policies", index)))
+
+
+def _directory_defining(pid: str, start: Path) -> str | None:
+    """The directory, among the test file's own and its two parents, with a policy file
+    whose id is `pid`; the hint only reads their top-level ids."""
+    for directory in (start, start.parent, start.parent.parent):
+        for path in sorted(directory.glob("*.y*ml")):
+            if is_policy_file(path) and _top_level_id(path) == pid:
+                shown = os.path.relpath(directory)
+                return str(directory) if shown.startswith("..") else shown
+    return None
+
+
+def _top_level_id(path: Path) -> str | None:
+    try:
+        data = read_yaml_file(path).data
+    except UsageError:  # not ours to report here: the directory is not loaded
+        return None
+    found = data.get("id")
+    return found if isinstance(found, str) else None
 
 
 def _policies_of_keys(case: dict[str, Any]) -> set[str]:
@@ -87,12 +128,25 @@ def _run_case(file: YamlFile, index: int, case: dict[str, Any], policies: Policy
     snapshot = case.get("snapshot", defaults.get("snapshot"))
     if snapshot is None:
         raise UsageError("the case has no snapshot (give one in the case or for the whole file)", file.where(("cases", index)))
-    document = _snapshot(file, snapshot, ("cases", index, "snapshot") if "snapshot" in case else ("snapshot",))
+    parts: tuple[str | int, ...] = ("cases", index, "snapshot") if "snapshot" in case else ("snapshot",)
+    document = _snapshot(file, snapshot, parts)
     result = check_document(document, settings, policies)
     if result.parse_error or result.schema_errors:
-        problem = result.parse_error.message if result.parse_error else "; ".join(f"{e.pointer}: {e.message}" for e in result.schema_errors)
+        problem = result.parse_error.message if result.parse_error else _schema_problems(file, snapshot, parts, result.schema_errors)
         return CaseResult(file.path, case["name"], (), (), error=f"the snapshot is not valid: {problem}")
     return _compare(file.path, case, result.findings)
+
+
+def _schema_problems(file: YamlFile, snapshot: Any, parts: tuple[str | int, ...], errors: tuple[SchemaError, ...]) -> str:
+    """Each violation at its file:line:column: in the snapshot file, or, for a snapshot
+    written inline, at the member of the test file it is about (the inline document
+    itself for a missing property)."""
+    if isinstance(snapshot, str):
+        path = Path(file.path).parent / snapshot
+        located = [(f"{path}:{e.line}:{e.column}", e) for e in errors]
+    else:
+        located = [(file.where((*parts, *split_pointer(e.pointer))), e) for e in errors]
+    return "; ".join(f"{where}: {e.pointer + ': ' if e.pointer else ''}{e.message}" for where, e in located)
 
 
 def _snapshot(file: YamlFile, snapshot: Any, parts: tuple[str | int, ...]) -> Document | ParseFailure:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from itertools import compress
-from operator import not_
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from wxcc_policy.lang.names import PARAMS
 from wxcc_policy.lang.runtime import Runtime
+from wxcc_policy.lang.speedups import failing_items
 from wxcc_policy.lang.values import EvalError
+from wxcc_policy.rules.expressions import RUNTIME_FAULTS, fault_failure
 from wxcc_policy.rules.model import Env, EvalFailure, Fn, Loop, Policy, PolicyInfo
+
+if TYPE_CHECKING:
+    from wxcc_policy.evaluation.tracer import Tracer
 
 
 class RawFinding(NamedTuple):
@@ -22,38 +26,55 @@ class RawFinding(NamedTuple):
     env: dict[str, Any]  # the bindings that made it fire, for `explain`
 
 
-def policy_env(policy: Policy, runtime: Runtime, params: dict[str, Any]) -> Env:
+def policy_env(policy: Policy, runtime: Runtime, params: dict[str, Any], tracer: Tracer | None = None) -> Env:
     env = dict(runtime.base)
-    env["params"] = params
+    env[PARAMS] = params
     for name, fn in policy.defines:
         env[name] = fn(env)
+        if tracer is not None:
+            tracer.define(name, env[name])
     return env
 
 
-def evaluate(policy: Policy, runtime: Runtime, params: dict[str, Any]) -> list[RawFinding]:
-    env = policy_env(policy, runtime, params)
+def evaluate(policy: Policy, runtime: Runtime, params: dict[str, Any], tracer: Tracer | None = None) -> list[RawFinding]:
+    """The findings of one policy. With a tracer (`explain`), every step is recorded as it
+    happens, and the general loop runs instead of the bulk and fused paths, so that each
+    element is seen; without one, nothing is recorded and nothing is slower."""
     found: list[RawFinding] = []
+    detach = tracer.attach(runtime) if tracer is not None else None
     try:
-        _run_level(policy, env, 0, found)
+        env = policy_env(policy, runtime, params, tracer)
+        if tracer is not None:
+            tracer.body(tuple(loop.name for loop in policy.loops))
+        _run_level(policy, env, 0, found, tracer)
     except RecursionError:
-        raise EvalFailure("recursion too deep", policy.file.where()) from None
+        raise EvalFailure("recursion too deep", policy.file.where(), policy.info.id) from None
+    except EvalFailure as exc:
+        raise exc.in_policy(policy.info.id) from None
+    finally:
+        if detach is not None:
+            detach()
     return found
 
 
-def _run_level(policy: Policy, env: Env, level: int, found: list[RawFinding]) -> None:
+def _run_level(policy: Policy, env: Env, level: int, found: list[RawFinding], tracer: Tracer | None) -> None:
     if level == len(policy.loops):
-        _check(policy, env, found)
+        _check(policy, env, found, tracer)
         return
     loop = policy.loops[level]
     name, where = loop.name, loop.where
     items = loop.items(env) or ()
-    if level + 1 == len(policy.loops) and not policy.lets:
+    if tracer is None and level + 1 == len(policy.loops) and not policy.lets:
         _run_innermost(policy, env, loop, items, found)
         return
     for item in items:
         env[name] = item
+        if tracer is not None:
+            tracer.element(level, name, item)
         if where is None or _attributed(where, env, loop.where_at):
-            _run_level(policy, env, level + 1, found)
+            if tracer is not None:
+                tracer.selected(level)
+            _run_level(policy, env, level + 1, found, tracer)
 
 
 def _run_innermost(policy: Policy, env: Env, loop: Loop, items: Any, found: list[RawFinding]) -> None:
@@ -64,11 +85,10 @@ def _run_innermost(policy: Policy, env: Env, loop: Loop, items: Any, found: list
     if where is None and policy.bulk_check is not None:
         stage = policy.check_at
         try:
-            items = list(items)
-            results = policy.bulk_check(env, items)
+            failures = failing_items(policy.bulk_check, env, items)
         except EvalError as exc:
-            raise EvalFailure(str(exc), stage) from None
-        for item in compress(items, map(not_, results)):  # the failures, picked at C speed
+            raise exc.located(stage) from None
+        for item in failures:
             env[name] = item
             found.append(_report(policy, env))
         return
@@ -81,29 +101,43 @@ def _run_innermost(policy: Policy, env: Env, loop: Loop, items: Any, found: list
                 if not check(env):
                     found.append(_report(policy, env))
     except EvalError as exc:
-        raise EvalFailure(str(exc), stage) from None
+        raise exc.located(stage) from None
+    except RUNTIME_FAULTS as exc:
+        raise fault_failure(exc, stage) from None
 
 
 def _attributed(fn: Fn, env: Env, where: str) -> Any:
     try:
         return fn(env)
     except EvalError as exc:
-        raise EvalFailure(str(exc), where) from None
+        raise exc.located(where) from None
+    except RUNTIME_FAULTS as exc:
+        raise fault_failure(exc, where) from None
 
 
-def _check(policy: Policy, env: Env, found: list[RawFinding]) -> None:
+def _check(policy: Policy, env: Env, found: list[RawFinding], tracer: Tracer | None) -> None:
     for name, fn in policy.lets:
         env[name] = fn(env)
-    if not _attributed(policy.check, env, policy.check_at):
-        found.append(_report(policy, env))
+        if tracer is not None:
+            tracer.bind(name, "let", env[name])
+    outcome = _attributed(policy.check, env, policy.check_at)
+    if tracer is not None:
+        tracer.condition(outcome)
+    if not outcome:
+        found.append(_report(policy, env, tracer))
 
 
-def _report(policy: Policy, env: Env) -> RawFinding:
+def _report(policy: Policy, env: Env, tracer: Tracer | None = None) -> RawFinding:
     scope = dict(env)
     report = policy.report
     for name, fn in report.lets:
         scope[name] = fn(scope)
+        if tracer is not None:
+            tracer.bind(name, "report", scope[name])
     field = report.field(scope) if report.field else None
     # Messages are single lines: YAML folding can leave line breaks around {...} parts.
     message = " ".join(report.message(scope).split())
-    return RawFinding(policy.info, report.at(scope), field, report.key(scope), message, scope)
+    raw = RawFinding(policy.info, report.at(scope), field, report.key(scope), message, scope)
+    if tracer is not None:
+        tracer.finding(raw)
+    return raw

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wxcc_policy.errors import UsageError
+from wxcc_policy.errors import EvalFailure
 from wxcc_policy.evaluation.evaluator import RawFinding
 from wxcc_policy.evaluation.results import Finding
 from wxcc_policy.inputs.pointers import PointerIndex, split_pointer
@@ -30,10 +30,8 @@ def locate_pairs(document: Document, raw: list[RawFinding], subject: str) -> lis
 def _pointer(index: PointerIndex, finding: RawFinding) -> str:
     base = index.pointer(finding.target) if isinstance(finding.target, (dict, list)) else None
     if base is None:
-        raise UsageError(
-            f"{finding.policy.id}: report.at must be an element of the document (an object or list), not a computed value",
-            finding.policy.source,
-        )
+        message = "report.at must be an element of the document (an object or a list reached from it), not a computed value"
+        raise EvalFailure(f"policy {finding.policy.id}: {message}", finding.policy.report_at or finding.policy.source, finding.policy.id)
     return f"{base}/{finding.field}" if finding.field else base
 
 

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from wxcc_policy import __version__
-from wxcc_policy.errors import UsageError
+from wxcc_policy.errors import LocatedError, UsageError
 from wxcc_policy.evaluation.evaluator import RawFinding, evaluate
 from wxcc_policy.evaluation.locate import locate
-from wxcc_policy.evaluation.results import FileResult, Located, RunResult, SchemaError
+from wxcc_policy.evaluation.results import FileResult, Located, RuleInfo, RunResult, SchemaError
 from wxcc_policy.inputs.discovery import discover
 from wxcc_policy.inputs.sources import Document, ParseFailure, read_document
+from wxcc_policy.lang.budget import Limits
+from wxcc_policy.lang.names import AS_OF
 from wxcc_policy.lang.values import render
-from wxcc_policy.rules.model import EvalFailure
-from wxcc_policy.rules.policy_set import PolicySet
+from wxcc_policy.rules.model import EvalFailure, PolicyInfo
+from wxcc_policy.rules.policy_set import DEFAULT_LIMITS, PolicySet
 from wxcc_policy.validation.schemas import violations
 
 TOOL_NAME = "wxcc-policy"
@@ -27,6 +30,7 @@ class CheckSettings(NamedTuple):
     fail_on: str
     parameters: dict[str, dict[str, Any]]
     policy_ids: tuple[str, ...]
+    limits: Limits = DEFAULT_LIMITS  # the evaluation budget per document (lang/budget.py)
 
 
 def select_policies(policies: PolicySet, select: Iterable[str], skip: Iterable[str]) -> tuple[str, ...]:
@@ -43,15 +47,23 @@ def select_policies(policies: PolicySet, select: Iterable[str], skip: Iterable[s
 def run_check(settings: CheckSettings, policies: PolicySet) -> RunResult:
     files = list(discover(settings.paths))
     results = tuple(check_file(path, shown, settings, policies) for path, shown in files)
-    return RunResult(TOOL_NAME, __version__, policies.digest, len(policies.policies), settings.fail_on, results)
+    return run_result(settings, policies, results)
+
+
+def run_result(settings: CheckSettings, policies: PolicySet, results: tuple[FileResult, ...]) -> RunResult:
+    """The run from its per-file results (checked here, or in worker processes: evaluation/parallel.py)."""
+    rules = tuple(_rule_info(p.info, p.info.id in settings.policy_ids) for p in policies.policies)
+    return RunResult(TOOL_NAME, __version__, policies.digest, len(policies.policies), settings.fail_on, results, rules=rules)
+
+
+def _rule_info(i: PolicyInfo, enabled: bool) -> RuleInfo:
+    return RuleInfo(i.id, i.title, i.severity, i.description, i.rationale, i.remediation, i.source, enabled)
 
 
 def check_file(path: Path, shown: str, settings: CheckSettings, policies: PolicySet) -> FileResult:
-    try:
-        document = read_document(path, shown)
-    except OSError as exc:
-        raise UsageError(f"cannot read: {exc.strerror}", shown) from None
-    return check_document(document, settings, policies)
+    """One file's result: a file that cannot be read or parsed, fails its schema or makes a
+    policy fail is that file's result; the run goes on with the others."""
+    return check_document(read_document(path, shown), settings, policies)
 
 
 def check_document(document: Document | ParseFailure, settings: CheckSettings, policies: PolicySet) -> FileResult:
@@ -70,14 +82,40 @@ def check_document(document: Document | ParseFailure, settings: CheckSettings, p
 
 
 def _evaluate_document(document: Document, settings: CheckSettings, policies: PolicySet) -> FileResult:
+    pid = ""  # the policy being evaluated, for a failure's message
     try:
-        runtime = policies.runtime(document.data, settings.as_of)
+        runtime = policies.runtime(document.data, settings.as_of, settings.limits)
         subject = render(policies.document.subject(runtime.base))
         by_id = policies.by_id()
         raw: list[RawFinding] = []
         for pid in settings.policy_ids:
             raw.extend(evaluate(by_id[pid], runtime, settings.parameters[pid]))
-    except EvalFailure as exc:
-        raise UsageError(f"evaluating {document.path}: {exc.message}", exc.where) from None
-    findings = locate(document, raw, subject)
-    return FileResult(document.path, document.digest, subject, runtime.base["asOf"], findings=findings)
+        pid = ""
+        findings = locate(document, raw, subject)  # inside: a computed report.at fails here
+    except (EvalFailure, UsageError) as exc:
+        failure = exc.in_policy(pid) if isinstance(exc, EvalFailure) and pid else exc
+        return _failed(document, eval_failure_message(failure))
+    except Exception as exc:
+        if os.environ.get("WXCC_POLICY_DEBUG"):
+            raise
+        where = f"policy {pid}: " if pid else ""
+        return _failed(document, f"{where}internal error: {type(exc).__name__}: {exc}"[:500])
+    as_of = runtime.base[AS_OF]
+    # The runtime and its base refer to each other: with garbage collection paused, that
+    # cycle would keep every document alive until the end of the run (memory would grow with
+    # the number of files). Clearing the base breaks it, so the document is freed here.
+    runtime.base.clear()
+    return FileResult(document.path, document.digest, subject, as_of, findings=findings)
+
+
+def eval_failure_message(exc: LocatedError) -> str:
+    """`policy ID: message (at policy-file:line:column)`: the snapshot is the file the result
+    is about; the place in the policy that failed goes in the message."""
+    policy = getattr(exc, "policy", "")
+    named = f"policy {policy}: " if policy and not exc.message.startswith(f"policy {policy}") else ""
+    return f"{named}{exc.message}" + (f" (at {exc.where})" if exc.where else "")
+
+
+def _failed(document: Document, message: str) -> FileResult:
+    """An evaluation that failed: no findings (they would be partial), the run's exit code 2."""
+    return FileResult(document.path, document.digest, eval_error=Located(message, 1, 1))

@@ -23,8 +23,9 @@ class SchemaError(NamedTuple):
 
 # Where a finding stands against a reference (a baseline, or the BEFORE of a change).
 # None: no reference was given. "existing"/"unchanged" findings never fail a run.
-STATES = ("new", "existing", "unchanged", "fixed", "resolved")
-NOT_FAILING_STATES = frozenset({"existing", "unchanged", "fixed", "resolved"})
+# "upcoming": not present on the evaluation date, forecast for a later day (check --horizon).
+STATES = ("new", "existing", "unchanged", "fixed", "resolved", "upcoming")
+NOT_FAILING_STATES = frozenset({"existing", "unchanged", "fixed", "resolved", "upcoming"})
 
 
 class Waiver(NamedTuple):
@@ -62,6 +63,8 @@ class Notice(NamedTuple):
     level: str  # error | warning | info
     message: str
     where: str = ""
+    kind: str = ""  # machine-readable: waiver-expired, waiver-expiring, waiver-unused, baseline-fixed, ...
+    key: str = ""  # the finding key (or waiver label) the notice is about
 
 
 class FileResult(NamedTuple):
@@ -77,6 +80,19 @@ class FileResult(NamedTuple):
     @property
     def invalid(self) -> bool:
         return self.parse_error is not None or bool(self.schema_errors) or self.eval_error is not None
+
+
+class RuleInfo(NamedTuple):
+    """A loaded policy as a report describes it (SARIF rules, JUnit test cases)."""
+
+    id: str
+    title: str
+    severity: str
+    description: str = ""
+    rationale: str = ""
+    remediation: str = ""
+    source: str = ""
+    enabled: bool = True  # False when --select/--skip left the policy out of the run
 
 
 class Summary(NamedTuple):
@@ -96,6 +112,8 @@ class RunResult(NamedTuple):
     results: tuple[FileResult, ...] = ()
     notices: tuple[Notice, ...] = ()
     fail_on_notices: bool = False  # e.g. --fail-on-unused-waivers: an error notice fails the run
+    rules: tuple[RuleInfo, ...] = ()  # every loaded policy, for formats that describe them (SARIF, JUnit)
+    baseline: str | None = None  # the baseline file findings were compared with (their state: new/existing)
 
     def summary(self) -> Summary:
         counts = dict.fromkeys(SEVERITIES, 0)
@@ -115,4 +133,8 @@ class RunResult(NamedTuple):
 
     @property
     def exit_code(self) -> int:
+        """2 when a policy failed on some file (the tool could not judge it), else 1 when the
+        run failed, else 0: the worst outcome wins (docs/hardening.md)."""
+        if any(r.eval_error is not None for r in self.results):
+            return 2
         return 0 if self.summary().passed else 1

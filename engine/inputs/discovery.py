@@ -2,29 +2,57 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from wxcc_policy.errors import UsageError
-from wxcc_policy.inputs.sources import DOCUMENT_SUFFIXES, TEST_FILE_SUFFIXES
+from wxcc_policy.inputs.read_files import note_read
+from wxcc_policy.inputs.sources import DOCUMENT_SUFFIXES, STDIN, TEST_FILE_SUFFIXES, is_own_report, shown_path, stdin_bytes
+
+SKIPPED = "hidden files, *.test.yaml files, non-regular files and this tool's own reports are skipped"
 
 
 def discover(paths: Iterable[str]) -> Iterator[tuple[Path, str]]:
-    """Files named, and documents found under directories named (sorted; hidden files and
-    policy test files skipped)."""
+    """Files named, and documents found under directories named (sorted; hidden files,
+    policy test files, FIFOs and devices, and this tool's own reports skipped).
+
+    A directory holding no snapshot is an error: a gate pointed at the wrong path must fail."""
     for given in paths:
         path = Path(given)
-        if path.is_dir():
-            for found in sorted(path.rglob("*")):
-                relative = found.relative_to(path).parts
-                if (
-                    found.is_file()
-                    and found.suffix.lower() in DOCUMENT_SUFFIXES
-                    and not found.name.endswith(TEST_FILE_SUFFIXES)
-                    and not any(part.startswith(".") for part in relative)
-                ):
-                    yield found, str(found)
-        elif path.is_file():
-            yield path, given
+        if given == "-":  # standard input, read now: worker processes cannot read it
+            stdin_bytes()
+            yield STDIN, str(STDIN)
+        elif path.is_dir():
+            found = list(_documents_under(path))
+            if not found:
+                raise UsageError(f"no snapshot found under {shown_path(given)} (*.json, *.yaml, *.yml; {SKIPPED})", shown_path(given))
+            yield from found
+        elif os.path.lexists(path):  # a file, or something that is not one: its result says which
+            note_read(path)
+            yield path, shown_path(given)
         else:
-            raise UsageError("no such file or directory", given)
+            raise UsageError("no such file or directory", shown_path(given))
+
+
+def _documents_under(directory: Path) -> Iterator[tuple[Path, str]]:
+    for found in sorted(directory.rglob("*")):
+        relative = found.relative_to(directory).parts
+        if (
+            found.suffix.lower() in DOCUMENT_SUFFIXES
+            and not found.name.endswith(TEST_FILE_SUFFIXES)
+            and not any(part.startswith(".") for part in relative)
+            and found.is_file()
+            and not _is_own_report(found)
+        ):
+            note_read(found)
+            yield found, shown_path(found)
+
+
+def _is_own_report(path: Path) -> bool:
+    """A report of this tool (`check -o dir/report.json dir`) is not read back as a snapshot."""
+    try:
+        with open(path, "rb") as fh:
+            return is_own_report(fh.read(512))
+    except OSError:
+        return False  # reading it will say why

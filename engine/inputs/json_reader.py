@@ -39,26 +39,102 @@ def _reject_duplicates(pairs: list[tuple[str, Any]], dict: Any = dict, len: Any 
 
 
 def _reject_constant(name: str) -> float:
-    raise NonFiniteNumber(name)
+    raise NonFiniteNumber(f"{name} is not a valid JSON number")
 
 
-_STRICT = json.JSONDecoder(object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant)
+def _finite_float(literal: str) -> float:
+    # Called for numbers with a fraction or exponent only: integers keep the C fast path.
+    value = float(literal)
+    if value - value != 0:  # inf: `1e400` is valid JSON, but no number we can compare
+        raise NonFiniteNumber(f"{literal[:40]} is too large for a number")
+    return value
+
+
+def _checked_int(literal: str) -> int:
+    if len(literal.lstrip("-")) > MAX_INT_DIGITS:
+        raise NonFiniteNumber(f"an integer of more than {MAX_INT_DIGITS:,} digits is not supported")
+    return int(literal)
+
+
+def _any_number(literal: str) -> int:
+    return 0  # skipping a value: its numbers are not needed
+
+
+#: Integers may have at most this many decimal digits (Python's own limit for converting them).
+MAX_INT_DIGITS = 4300
+#: Reported nesting limit (the validator cannot descend much deeper than this; YAML's is the same).
+MAX_DEPTH = 200
+
+_STRICT = json.JSONDecoder(object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant, parse_float=_finite_float)
 _LENIENT_SCAN: _Scan = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
-_STRICT_SCAN: _Scan = _STRICT.scan_once  # type: ignore[attr-defined]
+# For finding a fault only: the strict checks, and a scanner that skips any number.
+_FAULT_SCAN: _Scan = json.JSONDecoder(  # type: ignore[attr-defined]
+    object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant, parse_float=_finite_float, parse_int=_checked_int
+).scan_once
+_SKIP_SCAN: _Scan = json.JSONDecoder(parse_int=_any_number, parse_float=_any_number).scan_once  # type: ignore[attr-defined]
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def parse_json(text: str) -> Any:
-    """Parse strictly: no duplicate keys, no NaN/Infinity. Raises InputError with an offset."""
+    """Parse strictly: no duplicate keys, no NaN/Infinity or numbers beyond float range, no
+    integer of more than 4,300 digits, no lone surrogate. Raises InputError with an offset."""
     try:
-        return _STRICT.decode(text)
+        data = _STRICT.decode(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON: {exc.msg}", exc.pos) from None
     except DuplicateKey:
         raise _locate_fault(text, "duplicate key") from None
     except NonFiniteNumber as exc:
-        raise _locate_fault(text, f"{exc.args[0]} is not a valid JSON number") from None
+        raise _locate_fault(text, exc.args[0]) from None
     except RecursionError:
-        raise InputError("invalid JSON: nesting is too deep", 0) from None
+        raise InputError("invalid JSON: nesting is too deep", deep_offset(text, MAX_DEPTH)) from None
+    except ValueError:  # int() refused a literal of more than 4,300 digits
+        raise _locate_fault(text, f"an integer of more than {MAX_INT_DIGITS:,} digits is not supported") from None
+    if "\\u" in text:
+        lone = lone_surrogate(text)
+        if lone is not None:
+            raise InputError(f"invalid JSON: {text[lone : lone + 6]} is a lone surrogate, not a character", lone)
+    return data
+
+
+def lone_surrogate(text: str) -> int | None:
+    """The offset of the first `\\uD800`-`\\uDFFF` escape that is not half of a pair."""
+    low_expected = -1
+    for match in _SURROGATE_ESCAPE.finditer(text):
+        start = match.start()
+        if _escaped(text, start):  # `\\\\ud800` is a backslash, then text
+            continue
+        if int(match.group()[2:], 16) >= 0xDC00:  # a low half: only right after a high one
+            if start != low_expected:
+                return start
+            continue
+        after = _SURROGATE_ESCAPE.match(text, match.end())
+        if after is None or int(after.group()[2:], 16) < 0xDC00:
+            return start
+        low_expected = match.end()
+    return None
+
+
+def _escaped(text: str, pos: int) -> bool:
+    """Whether the backslash at `pos` is itself escaped (an odd run of backslashes before it)."""
+    run = 0
+    while pos - run > 0 and text[pos - run - 1] == "\\":
+        run += 1
+    return run % 2 == 1
+
+
+def deep_offset(text: str, limit: int) -> int:
+    """Where a JSON text first nests deeper than `limit` (strings skipped), else 0."""
+    depth = 0
+    for match in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > limit:
+                return match.start()
+        elif token in "]}":
+            depth -= 1
+    return 0
 
 
 def _locate_fault(text: str, message: str) -> InputError:
@@ -71,7 +147,7 @@ def _locate_fault(text: str, message: str) -> InputError:
                 return InputError(f"invalid JSON: {message} {json.dumps(key)}", key_pos)
             seen.add(key)
             try:
-                _STRICT_SCAN(text, value_pos)
+                _FAULT_SCAN(text, value_pos)
             except (DuplicateKey, NonFiniteNumber):
                 if text[value_pos] in "[{":
                     start = value_pos
@@ -99,7 +175,7 @@ def _children(text: str, start: int) -> Iterator[tuple[str | int, int, int]]:
             pos = _skip_ws(text, pos)
             pos = _skip_ws(text, pos + 1)  # the colon
         yield key, key_pos, pos
-        _, pos = _LENIENT_SCAN(text, pos)
+        _, pos = _SKIP_SCAN(text, pos)
         pos = _skip_ws(text, pos)
         if text[pos] == ",":
             pos = _skip_ws(text, pos + 1)
@@ -176,24 +252,45 @@ class JsonLocator:
         pos = _skip_ws(text, _skip_ws(text, pos) + 1)
         found[key] = pos
         if text[pos] == "[":
-            pos = self._index_array(pos, obj[key])
+            start, pos = pos, self._index_array(pos, obj[key])
+            if not self._next_is(pos, obj, len(found)):  # the shortcut ran past the array's end
+                self._arrays[start], pos = self._scan_array(start)
         else:
             _, pos = _LENIENT_SCAN(text, pos)
         pos = _skip_ws(text, pos)
         return _skip_ws(text, pos + 1) if text[pos] == "," else pos
 
+    def _next_is(self, pos: int, obj: dict[str, Any], index: int) -> bool:
+        """Whether what follows `pos` is the object's member number `index` (in the text,
+        members come in the parsed dict's order), or its end after the last member."""
+        text = self._text
+        pos = _skip_ws(text, pos)
+        if index == len(obj):
+            return text[pos : pos + 1] == "}"
+        if text[pos : pos + 1] != ",":
+            return False
+        pos = _skip_ws(text, pos + 1)
+        if text[pos : pos + 1] != '"':
+            return False
+        try:
+            key, _ = scanstring(text, pos + 1)
+        except (ValueError, IndexError):
+            return False
+        return bool(key == next(islice(obj, index, None)))
+
     def _index_array(self, start: int, items: list[Any]) -> int:
         """Index the array at `start`; return the position after its closing bracket."""
-        found = self._line_starts(start, len(items))
+        found = self._line_starts(start, items)
         offsets, end = found if found is not None else self._scan_array(start)
         self._arrays[start] = offsets
         return end
 
-    def _line_starts(self, start: int, count: int) -> tuple[list[int], int] | None:
+    def _line_starts(self, start: int, items: list[Any]) -> tuple[list[int], int] | None:
         text = self._text
         first = _skip_ws(text, start + 1)
         line = text.rfind("\n", 0, first) + 1
         indent = text[line:first]
+        count = len(items)
         if count < 2 or text[first] not in "[{" or line <= start or (indent and not indent.isspace()):
             return None
         needle = re.compile(re.escape("\n" + indent + text[first]))
@@ -201,11 +298,11 @@ class JsonLocator:
         if len(offsets) < count:
             return None
         try:
-            _, end = _LENIENT_SCAN(text, offsets[-1])
+            last, end = _LENIENT_SCAN(text, offsets[-1])
         except (StopIteration, ValueError):
             return None
         end = _skip_ws(text, end)
-        return (offsets, end + 1) if text[end] == "]" else None
+        return (offsets, end + 1) if text[end] == "]" and last == items[-1] else None
 
     def _scan_array(self, start: int) -> tuple[list[int], int]:
         """Element offsets and the position after the closing bracket, exactly."""

@@ -12,7 +12,7 @@ import yaml
 
 from wxcc_policy.errors import InputError, UsageError
 from wxcc_policy.inputs.positions import line_column
-from wxcc_policy.inputs.sources import decode_utf8
+from wxcc_policy.inputs.sources import decode_utf8, read_regular_file, shown_path
 from wxcc_policy.inputs.yaml_reader import node_at, parse_yaml
 
 
@@ -37,9 +37,9 @@ class YamlFile(NamedTuple):
 
 
 def read_yaml_file(path: Path, shown: str | None = None) -> YamlFile:
-    shown = shown or str(path)
+    shown = shown or shown_path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular_file(path)  # noted as read: an output never overwrites it
     except OSError as exc:
         raise UsageError(f"cannot read: {exc.strerror}", shown) from None
     text = ""

@@ -30,8 +30,13 @@ _NON_FINITE = re.compile(r"^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$")
 MAX_EXPANDED_NODES = 5_000_000
 
 
-#: Collections may nest at most this deep (real snapshots nest fewer than ten levels).
+#: Collections may nest at most this deep, aliases expanded (real snapshots nest fewer than ten levels).
 MAX_DEPTH = 200
+
+#: Integers may have at most this many decimal digits (Python's own limit for converting them).
+MAX_INT_DIGITS = 4300
+_MAX_INT_BITS = 14_000  # ≈ 4,214 decimal digits: a hexadecimal or octal literal stays printable
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _PLAIN = "?"  # the tag of a plain scalar with no tag: resolved later by the YAML 1.2 core schema
 
 
@@ -46,9 +51,16 @@ def compose_yaml(text: str) -> yaml.Node | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(p for p in (exc.context, exc.problem) if p)
-        raise InputError(f"invalid YAML: {message}", mark.index if mark else 0) from None
+        raise InputError(f"invalid YAML: {_one_line(message)}", mark.index if mark else 0) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow; libyaml counts bytes
+        offset = len(text.encode("utf-8")[: exc.position].decode("utf-8", "ignore"))
+        raise InputError(f"invalid YAML: character #x{exc.character:04x}: {exc.reason}", offset) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"invalid YAML: {exc}", 0) from None
+        raise InputError(f"invalid YAML: {_one_line(str(exc))}", 0) from None
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
 
 
 class _Composer:
@@ -135,28 +147,54 @@ class _Constructor:
     def __init__(self) -> None:
         self._built: dict[int, Any] = {}
         self._sizes: dict[int, int] = {}  # values under each node, aliases expanded
+        self._heights: dict[int, int] = {}  # levels of nesting under each collection, aliases expanded
         self._total = 0  # values so far, aliases expanded
         self._by_aliases = 0  # of which added by re-using an aliased value
+        self._level = 0  # the depth of the collection being built
+        self._deepest = 0  # the deepest level reached in the current subtree
 
     def build(self, node: yaml.Node) -> Any:
         key = id(node)
         if key in self._built:
-            if key not in self._sizes:
-                raise InputError("invalid YAML: an alias refers to a value that contains it", node.start_mark.index)
-            # An alias: its value is shared, but consumers will walk it again.
-            self._total += self._sizes[key]
-            self._by_aliases += self._sizes[key]
-            if self._by_aliases > MAX_EXPANDED_NODES:
-                raise InputError(
-                    f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} values; refusing (alias bomb?)",
-                    node.start_mark.index,
-                )
-            return self._built[key]
+            return self._reuse(node, key)
         before = self._total
         self._total += 1
-        value = self._build_new(node)
+        if isinstance(node, yaml.ScalarNode):
+            value = self._build_new(node)
+        else:
+            value = self._build_collection(node, key)
         self._sizes[key] = self._total - before
         return value
+
+    def _reuse(self, node: yaml.Node, key: int) -> Any:
+        """An alias: its value is shared, but consumers will walk it again, as deep as it goes."""
+        if key not in self._sizes:
+            raise InputError("invalid YAML: an alias refers to a value that contains it", node.start_mark.index)
+        self._total += self._sizes[key]
+        self._by_aliases += self._sizes[key]
+        if self._by_aliases > MAX_EXPANDED_NODES:
+            raise InputError(
+                f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} values; refusing (alias bomb?)",
+                node.start_mark.index,
+            )
+        self._reach(self._level + self._heights.get(key, 0), node)
+        return self._built[key]
+
+    def _build_collection(self, node: yaml.Node, key: int) -> Any:
+        outer_deepest = self._deepest
+        self._level += 1
+        self._deepest = self._level
+        self._reach(self._level, node)
+        value = self._build_new(node)
+        self._heights[key] = self._deepest - self._level + 1
+        self._level -= 1
+        self._deepest = max(outer_deepest, self._deepest)
+        return value
+
+    def _reach(self, level: int, node: yaml.Node) -> None:
+        if level > MAX_DEPTH:
+            raise InputError(f"invalid YAML: nesting is deeper than {MAX_DEPTH} levels (aliases expanded)", node.start_mark.index)
+        self._deepest = max(self._deepest, level)
 
     def _build_new(self, node: yaml.Node) -> Any:
         if isinstance(node, yaml.ScalarNode):
@@ -179,9 +217,8 @@ class _Constructor:
             if key_node.tag == _TAG + "merge":
                 merged.update(self._merge_sources(value_node))
                 continue
-            key = self.build(key_node)
-            if not isinstance(key, (str, int, float, bool)) and key is not None:
-                raise InputError("invalid YAML: mapping keys must be scalars", key_node.start_mark.index)
+            key = mapping_key(key_node)
+            self.build(key_node)  # checks the key as a value (tags, characters) and counts it
             if key in mapping:
                 raise InputError(f"invalid YAML: duplicate key {key!r}", key_node.start_mark.index)
             mapping[key] = self.build(value_node)
@@ -199,28 +236,85 @@ class _Constructor:
         return out
 
 
+def mapping_key(node: yaml.Node) -> str:
+    """A key as written: documents follow the JSON data model, whose keys are strings, so
+    `1: a` has the key "1" and `~: a` the key "~" (never an int or None)."""
+    if not isinstance(node, yaml.ScalarNode):
+        raise InputError("invalid YAML: mapping keys must be scalars", node.start_mark.index)
+    return str(node.value)
+
+
 def _require_tag(node: yaml.Node, kind: str) -> None:
     if node.tag != _TAG + kind:
         raise InputError(f"invalid YAML: unsupported tag {node.tag!r}", node.start_mark.index)
 
 
 def scalar_value(node: yaml.ScalarNode) -> Any:
-    """Resolve a scalar by the YAML 1.2 core schema; explicit standard tags are honoured."""
+    """Resolve a scalar by the YAML 1.2 core schema; explicit standard tags are honoured
+    when the text is of their kind (`!!int x` is an error, not a crash)."""
     text: str = node.value
     tag = _resolve_plain(text, node) if node.tag == _PLAIN else node.tag
     if tag in (_TAG + "str", _TAG + "timestamp"):
+        if node.style == '"' and _SURROGATE.search(text):  # only an escape can make one
+            raise InputError("invalid YAML: a lone surrogate escape (\\ud800-\\udfff) is not a character", node.start_mark.index)
         return text
-    if tag == _TAG + "null":
-        return None
-    if tag == _TAG + "bool":
-        return _BOOL.get(text, text.lower() in ("yes", "on", "true"))
-    if tag == _TAG + "int":
-        return int(text, 0) if _INT_BASED.match(text) else int(text)
-    if tag == _TAG + "float" and _FLOAT.match(text):
-        return float(text)
-    if tag == _TAG + "float" and _NON_FINITE.match(text):
-        raise InputError(f"invalid YAML: {text} is not a finite number", node.start_mark.index)
-    raise InputError(f"invalid YAML: unsupported tag {tag!r}", node.start_mark.index)
+    kind = tag[len(_TAG) :] if tag.startswith(_TAG) else ""
+    make = _SCALARS.get(kind)
+    if make is None:
+        raise InputError(f"invalid YAML: unsupported tag {tag!r}", node.start_mark.index)
+    try:
+        value = make(text)
+    except _ScalarProblem as exc:
+        raise InputError(f"invalid YAML: {exc}", node.start_mark.index) from None
+    if value is _INVALID:
+        shown = text if len(text) <= 40 else text[:39] + "…"
+        raise InputError(f"invalid YAML: {shown!r} is not a valid !!{kind}", node.start_mark.index)
+    return value
+
+
+_INVALID = object()
+
+
+class _ScalarProblem(Exception):
+    pass
+
+
+def _null(text: str) -> Any:
+    return None if _NULL.match(text) else _INVALID
+
+
+def _bool(text: str) -> Any:
+    if text in _BOOL:
+        return _BOOL[text]
+    word = text.lower()  # an explicit !!bool also takes YAML 1.1's words
+    return True if word in ("yes", "on") else False if word in ("no", "off") else _INVALID
+
+
+def _int(text: str) -> Any:
+    if _INT_BASED.match(text):
+        value = int(text, 0)
+        return value if value.bit_length() <= _MAX_INT_BITS else _too_long(text)
+    if not _INT.match(text):
+        return _INVALID
+    return int(text) if len(text.lstrip("+-")) <= MAX_INT_DIGITS else _too_long(text)
+
+
+def _too_long(text: str) -> Any:
+    raise _ScalarProblem(f"an integer of more than {MAX_INT_DIGITS:,} digits is not supported")
+
+
+def _float(text: str) -> Any:
+    if _NON_FINITE.match(text):
+        raise _ScalarProblem(f"{text} is not a finite number")
+    if not _FLOAT.match(text):
+        return _INVALID
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise _ScalarProblem(f"{text[:40]} is too large for a number")
+    return value
+
+
+_SCALARS = {"null": _null, "bool": _bool, "int": _int, "float": _float}
 
 
 def _resolve_plain(text: str, node: yaml.ScalarNode) -> str:
@@ -265,7 +359,7 @@ def _child(node: yaml.Node, part: str) -> yaml.Node | None:
     for key_node, value_node in node.value:
         if key_node.tag == _TAG + "merge":
             merges.extend(value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node])
-        elif isinstance(key_node, yaml.ScalarNode) and str(scalar_value(key_node)) == part:
+        elif isinstance(key_node, yaml.ScalarNode) and str(key_node.value) == part:
             return value_node
     for source in merges:
         found = _child(source, part)

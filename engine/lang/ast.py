@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple, Union
+from typing import Any, NamedTuple, get_args
 
 
 class Literal(NamedTuple):
@@ -69,4 +69,33 @@ class ObjectLit(NamedTuple):
     entries: tuple[tuple[str, Node], ...]
 
 
-Node = Union["Literal", "Name", "Member", "Index", "Call", "Lambda", "Unary", "Binary", "Conditional", "ListLit", "ObjectLit"]
+Node = Literal | Name | Member | Index | Call | Lambda | Unary | Binary | Conditional | ListLit | ObjectLit
+NODE_TYPES: tuple[type, ...] = get_args(Node)  # every kind of node, for checks of exhaustive dispatch
+
+
+def height(node: Node) -> int:
+    """The number of nodes on the longest path from `node` down (iterative: the tree may be deep)."""
+    deepest, stack = 0, [(node, 1)]
+    while stack:
+        current, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in children(current))
+    return deepest
+
+
+def children(node: Node) -> tuple[Node, ...]:
+    if isinstance(node, (Member, Unary)):
+        return (node.target,) if isinstance(node, Member) else (node.operand,)
+    if isinstance(node, Index):
+        return (node.target, node.key)
+    if isinstance(node, (Call, ListLit)):
+        return node.args if isinstance(node, Call) else node.items
+    if isinstance(node, Lambda):
+        return (node.body,)
+    if isinstance(node, Binary):
+        return (node.left, node.right)
+    if isinstance(node, Conditional):
+        return (node.test, node.then, node.otherwise)
+    if isinstance(node, ObjectLit):
+        return tuple(value for _, value in node.entries)
+    return ()

@@ -1,17 +1,25 @@
 """Built-in functions of the policy language. Generic: none knows any snapshot field.
 
 Each takes the evaluation environment first; lambda arguments arrive as `Lam`.
+Everything about a function (its arity, which arguments are lambdas, its result
+type and its one-line documentation) is in its `Builtin` record in BUILTINS; the
+reference in docs/policy-language.md is generated from them (lang/reference.py).
+
+Functions that walk or build collections spend the document's evaluation budget
+(lang/budget.py) in proportion to the items they touch, and check the size of what
+they build; each checks its arguments' types, so that a wrong call is a located
+error, never a Python exception.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 
 from wxcc_policy.lang import dates
-from wxcc_policy.lang.values import EvalError, hashable, render, sort_key, type_name
+from wxcc_policy.lang.budget import budget_of
+from wxcc_policy.lang.values import EvalError, a_type, brief, hashable, render, sort_key
 
 Env = dict[str, Any]
 _UNSET = object()
@@ -27,8 +35,9 @@ class Lam:
         self.body = body
         self.field = field  # set when the body is just `param.field`
 
-    def results(self, env: Env, items: Iterable[Any]) -> list[Any]:
+    def results(self, env: Env, items: Sequence[Any]) -> list[Any]:
         """The body's value for each item, the item bound to the (single) parameter."""
+        budget_of(env).spend(len(items))
         if self.field is not None:
             field = self.field
             try:
@@ -54,8 +63,33 @@ def _items(value: Any, fn: str) -> list[Any] | tuple[Any, ...]:
     if isinstance(value, (list, tuple)):
         return value
     if isinstance(value, (set, frozenset)):
-        return sorted(value, key=sort_key)
-    raise EvalError(f"{fn}() needs a list, got a {type_name(value)}")
+        return _sorted(value, fn)
+    raise EvalError(f"{fn}() needs a list, got {a_type(value)}: {brief(value)}")
+
+
+def _sorted(values: Iterable[Any], fn: str) -> list[Any]:
+    try:
+        return sorted(values, key=sort_key)
+    except TypeError:
+        raise EvalError(f"{fn}(): the values must be all numbers or all strings") from None
+
+
+def _number(value: Any, fn: str, what: str = "a number") -> Any:
+    if value is not None and (not isinstance(value, (int, float)) or isinstance(value, bool)):
+        raise EvalError(f"{fn}() needs {what}, got {a_type(value)}: {brief(value)}")
+    return value
+
+
+def _whole(value: Any, fn: str) -> int | None:
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+        raise EvalError(f"{fn}() needs a whole number, got {a_type(value)}: {brief(value)}")
+    return value
+
+
+def _text(value: Any, fn: str, what: str) -> str:
+    if not isinstance(value, str):
+        raise EvalError(f"{fn}() needs a string as {what}, got {a_type(value)}: {brief(value)}")
+    return value
 
 
 def _count(env: Env, xs: Any, pred: Lam | None = None) -> int:
@@ -83,7 +117,9 @@ def _map(env: Env, xs: Any, fn: Lam) -> list[Any]:
 
 
 def _flat_map(env: Env, xs: Any, fn: Lam) -> list[Any]:
-    return [y for ys in fn.results(env, _items(xs, "flatMap")) for y in _items(ys, "flatMap")]
+    parts = [_items(ys, "flatMap") for ys in fn.results(env, _items(xs, "flatMap"))]
+    budget_of(env).collection(sum(map(len, parts)))
+    return [y for ys in parts for y in ys]
 
 
 def _any(env: Env, xs: Any, pred: Lam) -> bool:
@@ -96,6 +132,7 @@ def _all(env: Env, xs: Any, pred: Lam) -> bool:
 
 def _sort(env: Env, xs: Any, key: Lam | None = None) -> list[Any]:
     items = _items(xs, "sort")
+    budget_of(env).spend(len(items))
     keys = key.results(env, items) if key else list(items)
     try:
         order = sorted(range(len(items)), key=lambda i: sort_key(keys[i]))
@@ -105,13 +142,14 @@ def _sort(env: Env, xs: Any, key: Lam | None = None) -> list[Any]:
 
 
 def _extreme(env: Env, args: tuple[Any, ...], fn: str, pick: Callable[..., Any]) -> Any:
-    if len(args) == 2 and isinstance(args[1], Lam):
-        items = _items(args[0], fn)
-        keys = args[1].results(env, items)
-        pairs = [(sort_key(k), i) for i, k in enumerate(keys) if k is not None]
-        return items[pick(pairs)[1]] if pairs else None
-    values = [v for v in (_items(args[0], fn) if len(args) == 1 else args) if v is not None]
     try:
+        if len(args) == 2 and isinstance(args[1], Lam):
+            items = _items(args[0], fn)
+            keys = args[1].results(env, items)
+            pairs = [(sort_key(k), i) for i, k in enumerate(keys) if k is not None]
+            return items[pick(pairs)[1]] if pairs else None
+        values = [v for v in (_items(args[0], fn) if len(args) == 1 else args) if v is not None]
+        budget_of(env).spend(len(values))
         return pick(values) if values else None
     except TypeError:
         raise EvalError(f"{fn}() values must be all numbers or all strings") from None
@@ -128,12 +166,12 @@ def _max(env: Env, *args: Any) -> Any:
 def _sum(env: Env, xs: Any, fn: Lam | None = None) -> Any:
     items = _items(xs, "sum")
     values = fn.results(env, items) if fn else items
+    budget_of(env).spend(len(values))
     total: Any = 0
     for v in values:
         if v is None:
             continue
-        if not isinstance(v, (int, float)) or isinstance(v, bool):
-            raise EvalError(f"sum() adds numbers, got {render(v)!r}")
+        _number(v, "sum", "numbers")
         total += v
     return total
 
@@ -157,6 +195,7 @@ def _keys_and_set(env: Env, xs: Any, fn: Lam, name: str) -> tuple[list[Any] | tu
 
 def _distinct(env: Env, xs: Any, fn: Lam | None = None) -> list[Any]:
     items = _items(xs, "distinct")
+    budget_of(env).spend(len(items))
     keys = [hashable(k) for k in fn.results(env, items)] if fn else [hashable(x) for x in items]
     seen: dict[Any, Any] = {}
     for k, x in zip(keys, items, strict=False):
@@ -184,7 +223,7 @@ def _sum_by(env: Env, xs: Any, key: Lam, value: Lam) -> dict[Any, Any]:
     items, keys = _keys_of(env, xs, key, "sumBy")
     out: dict[Any, Any] = {}
     for k, v in zip(keys, value.results(env, items), strict=False):
-        out[k] = out.get(k, 0) + (v or 0)
+        out[k] = out.get(k, 0) + (_number(v, "sumBy", "numbers to add") or 0)
     return out
 
 
@@ -213,31 +252,42 @@ def _duplicates(env: Env, xs: Any, fn: Lam) -> list[dict[str, Any]]:
 
 
 def _slice(env: Env, xs: Any, start: Any, end: Any = None) -> list[Any]:
-    return list(_items(xs, "slice")[start:end])
+    items = _items(xs, "slice")
+    part = list(items[_whole(start, "slice") : _whole(end, "slice")])
+    budget_of(env).spend(len(part))
+    return part
 
 
 def _set(env: Env, xs: Any) -> frozenset[Any]:
-    return frozenset(hashable(x) for x in _items(xs, "set"))
+    items = _items(xs, "set")
+    budget_of(env).spend(len(items))
+    return frozenset(hashable(x) for x in items)
 
 
 def _concat(env: Env, *lists: Any) -> list[Any]:
-    return [x for xs in lists for x in _items(xs, "concat")]
+    parts = [_items(xs, "concat") for xs in lists]
+    budget_of(env).collection(sum(map(len, parts)))
+    return [x for xs in parts for x in xs]
 
 
 def _mapping(value: Any, fn: str) -> dict[Any, Any]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise EvalError(f"{fn}() needs an object, got a {type_name(value)}")
+        raise EvalError(f"{fn}() needs an object, got {a_type(value)}: {brief(value)}")
     return value
 
 
 def _keys(env: Env, m: Any) -> list[Any]:
-    return list(_mapping(m, "keys"))
+    mapping = _mapping(m, "keys")
+    budget_of(env).spend(len(mapping))
+    return list(mapping)
 
 
 def _values(env: Env, m: Any) -> list[Any]:
-    return list(_mapping(m, "values").values())
+    mapping = _mapping(m, "values")
+    budget_of(env).spend(len(mapping))
+    return list(mapping.values())
 
 
 def _get(env: Env, m: Any, key: Any, default: Any = None) -> Any:
@@ -246,37 +296,71 @@ def _get(env: Env, m: Any, key: Any, default: Any = None) -> Any:
 
 
 def _join(env: Env, xs: Any, sep: Any = ", ") -> str:
-    return str(sep).join(render(x) for x in _items(xs, "join"))
+    items = _items(xs, "join")
+    budget = budget_of(env)
+    budget.spend(len(items))
+    text = render(sep).join(render(x) for x in items)
+    budget.text(len(text))
+    return text
 
 
 def _str(env: Env, x: Any) -> str:
-    return render(x)
+    text = render(x)
+    budget_of(env).text(len(text))
+    return text
 
 
-def _string_fn(fn: Callable[..., Any]) -> Callable[..., Any]:
+def _string_fn(fn: Callable[..., Any], name: str, what: str = "") -> Callable[..., Any]:
     def apply(env: Env, s: Any, *rest: Any) -> Any:
+        for value in rest:
+            _text(value, name, what)
         return None if s is None else fn(render(s), *rest)
 
     return apply
 
 
+def _split(env: Env, s: Any, sep: Any) -> list[str] | None:
+    _separator(sep)
+    if s is None:
+        return None
+    parts = render(s).split(sep)
+    budget_of(env).spend(len(parts))
+    return parts
+
+
+def _separator(sep: Any) -> None:
+    if _text(sep, "split", "separator") == "":
+        raise EvalError("split() needs a non-empty separator")
+
+
 @lru_cache(maxsize=256)
-def _regex(pattern: str) -> re.Pattern[str]:
+def _regex(pattern: str) -> Any:
+    """User patterns run on RE2: linear time, so no pattern can backtrack for ever
+    (`(a+)+$`). RE2 has no backreferences or lookaround; such patterns are refused."""
+    import re2  # only policies that match text pay for the import
+
+    options = re2.Options()
+    options.log_errors = False  # the error is reported once, as a located one-line message
     try:
-        return re.compile(pattern)
-    except re.error as exc:
-        raise EvalError(f"invalid regular expression {pattern!r}: {exc}") from None
+        return re2.compile(pattern, options)
+    except re2.error as exc:
+        reason = exc.args[0].decode(errors="replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+        raise EvalError(f"invalid regular expression {brief(pattern)}: {reason}") from None
+
+
+def _pattern(pattern: Any) -> None:
+    _regex(_text(pattern, "matches", "pattern"))
 
 
 def _matches(env: Env, s: Any, pattern: Any) -> bool:
-    return s is not None and _regex(str(pattern)).search(render(s)) is not None
+    return s is not None and _regex(_text(pattern, "matches", "pattern")).search(render(s)) is not None
 
 
 def _abs(env: Env, x: Any) -> Any:
-    return None if x is None else abs(x)
+    return None if x is None else abs(_number(x, "abs"))
 
 
-def _plain(fn: Callable[..., Any]) -> Callable[..., Any]:
+def _date_fn(fn: Callable[..., Any]) -> Callable[..., Any]:
     def apply(env: Env, *args: Any) -> Any:
         return fn(*args)
 
@@ -284,81 +368,103 @@ def _plain(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 class Builtin(NamedTuple):
+    """One built-in function: everything the compiler, the docs and the checks know of it."""
+
     impl: Callable[..., Any]
-    signature: str
-    doc: str
+    signature: str  # as the reference shows it
+    doc: str  # one line for the reference
     min_args: int
     max_args: int
-    lambda_at: tuple[int, ...] = ()  # positions that must be lambdas
+    lambda_at: tuple[int, ...] = ()  # positions that must be lambdas (when given)
     optional_lambda_at: tuple[int, ...] = ()  # positions that may be lambdas
     shape: str | None = None  # how the compiler infers the result's shape
+    returns: str = "any"  # the result's type, for the reference and load-time checks
+    category: str = "Collections"  # the reference's section
+    literal_check: tuple[tuple[int, Callable[[Any], Any]], ...] = ()  # (position, check) run at load time on literals
 
 
-def _b(impl: Callable[..., Any], sig: str, doc: str, lo: int, hi: int, **kw: Any) -> Builtin:
-    return Builtin(impl, sig, doc, lo, hi, **kw)
+def _b(impl: Callable[..., Any], sig: str, doc: str, lo: int, hi: int, returns: str, **kw: Any) -> Builtin:
+    return Builtin(impl, sig, doc, lo, hi, returns=returns, **kw)
 
+
+_LOOKUP, _TEXT, _NUMBERS, _DATES = "Grouping and lookup", "Text", "Numbers", "Dates"
+CATEGORIES = ("Collections", _LOOKUP, _TEXT, _NUMBERS, _DATES)  # the reference's sections, in order
 
 BUILTINS: dict[str, Builtin] = {
-    "count": _b(_count, "count(xs[, x -> cond])", "Number of items (that satisfy cond).", 1, 2,
-                optional_lambda_at=(1,)),
-    "first": _b(_first, "first(xs)", "First item, or null.", 1, 1, shape="item"),
-    "last": _b(_last, "last(xs)", "Last item, or null.", 1, 1, shape="item"),
-    "filter": _b(_filter, "filter(xs, x -> cond)", "Items that satisfy cond, in order.", 2, 2,
+    "count": _b(_count, "count(xs[, x -> cond])", "Number of items (that satisfy cond).", 1, 2, "number",
+                lambda_at=(1,)),
+    "first": _b(_first, "first(xs)", "First item, or null.", 1, 1, "any", shape="item"),
+    "last": _b(_last, "last(xs)", "Last item, or null.", 1, 1, "any", shape="item"),
+    "filter": _b(_filter, "filter(xs, x -> cond)", "Items that satisfy cond, in order.", 2, 2, "list",
                  lambda_at=(1,), shape="list"),
-    "map": _b(_map, "map(xs, x -> value)", "The value for each item.", 2, 2, lambda_at=(1,), shape="mapped"),
-    "flatMap": _b(_flat_map, "flatMap(xs, x -> list)", "The lists for each item, concatenated.", 2, 2,
+    "map": _b(_map, "map(xs, x -> value)", "The value for each item.", 2, 2, "list", lambda_at=(1,),
+              shape="mapped"),
+    "flatMap": _b(_flat_map, "flatMap(xs, x -> list)", "The lists for each item, concatenated.", 2, 2, "list",
                   lambda_at=(1,), shape="flat"),
-    "any": _b(_any, "any(xs, x -> cond)", "True when some item satisfies cond.", 2, 2, lambda_at=(1,)),
-    "all": _b(_all, "all(xs, x -> cond)", "True when every item satisfies cond (and for no items).", 2, 2,
+    "any": _b(_any, "any(xs, x -> cond)", "True when some item satisfies cond.", 2, 2, "boolean",
               lambda_at=(1,)),
+    "all": _b(_all, "all(xs, x -> cond)", "True when every item satisfies cond (and for no items).", 2, 2,
+              "boolean", lambda_at=(1,)),
     "sort": _b(_sort, "sort(xs[, x -> key])", "Stable ascending sort; a list key sorts by each part in turn, "
-               "null first.", 1, 2, optional_lambda_at=(1,), shape="list"),
+               "null first. Stability is what breaks ties \"oldest first\": sort an already ordered list.", 1, 2,
+               "list", lambda_at=(1,), shape="list"),
     "min": _b(_min, "min(xs[, x -> key]) | min(a, b, ...)", "Smallest value, or the item with the smallest "
-              "key (the first on ties); nulls are ignored.", 1, 99, optional_lambda_at=(1,), shape="minmax"),
+              "key (the first on ties); nulls are ignored.", 1, 99, "any", optional_lambda_at=(1,),
+              shape="minmax"),
     "max": _b(_max, "max(xs[, x -> key]) | max(a, b, ...)", "Largest value, or the item with the largest key "
-              "(the first on ties); nulls are ignored.", 1, 99, optional_lambda_at=(1,), shape="minmax"),
-    "sum": _b(_sum, "sum(xs[, x -> number])", "Sum of the numbers (nulls count as 0).", 1, 2,
-              optional_lambda_at=(1,)),
+              "(the first on ties); nulls are ignored.", 1, 99, "any", optional_lambda_at=(1,), shape="minmax"),
+    "sum": _b(_sum, "sum(xs[, x -> number])", "Sum of the numbers (nulls count as 0).", 1, 2, "number",
+              lambda_at=(1,), category=_NUMBERS),
     "distinct": _b(_distinct, "distinct(xs[, x -> key])", "First item of each distinct key, in order.", 1, 2,
-                   optional_lambda_at=(1,), shape="list"),
+                   "list", lambda_at=(1,), shape="list"),
+    "slice": _b(_slice, "slice(xs, start[, end])", "Items from index start up to (not including) end; "
+                "negative indexes count from the end.", 2, 3, "list", shape="list"),
+    "concat": _b(_concat, "concat(xs, ys, ...)", "The lists one after the other.", 1, 99, "list", shape="list"),
+    "set": _b(_set, "set(xs)", "A set, for fast `in` tests.", 1, 1, "set", category=_LOOKUP),
     "groupBy": _b(_group_by, "groupBy(xs, x -> key)", "Groups `{key, items}` in order of first appearance; "
-                  "a list key groups by several values.", 2, 2, lambda_at=(1,), shape="groups"),
+                  "a list key groups by several values (`o -> [o.period, o.usageType]`).", 2, 2,
+                  "list of {key, items}", lambda_at=(1,), shape="groups", category=_LOOKUP),
     "index": _b(_index, "index(xs, x -> key)", "Object from key to the first item with that key: a lookup "
-                "table built once.", 2, 2, lambda_at=(1,), shape="index"),
+                "table built once.", 2, 2, "object", lambda_at=(1,), shape="index", category=_LOOKUP),
     "sumBy": _b(_sum_by, "sumBy(xs, x -> key, x -> number)", "Object from key to the sum of its numbers.",
-                3, 3, lambda_at=(1, 2)),
+                3, 3, "object", lambda_at=(1, 2), category=_LOOKUP),
     "countBy": _b(_count_by, "countBy(xs, x -> key)", "Object from key to its number of items.", 2, 2,
-                  lambda_at=(1,)),
+                  "object", lambda_at=(1,), category=_LOOKUP),
     "duplicates": _b(_duplicates, "duplicates(xs, x -> key)", "For each item whose key an earlier item "
                      "already had: `{item, key, occurrence, first}` (occurrence 2, 3, ...).", 2, 2,
-                     lambda_at=(1,), shape="duplicates"),
-    "slice": _b(_slice, "slice(xs, start[, end])", "Items from index start up to (not including) end.", 2, 3,
-                shape="list"),
-    "set": _b(_set, "set(xs)", "A set, for fast `in` tests.", 1, 1),
-    "concat": _b(_concat, "concat(xs, ys, ...)", "The lists one after the other.", 1, 99, shape="list"),
-    "keys": _b(_keys, "keys(obj)", "An object's keys, in order.", 1, 1),
-    "values": _b(_values, "values(obj)", "An object's values, in order.", 1, 1, shape="values"),
-    "get": _b(_get, "get(obj, key[, default])", "obj[key], or default when absent or null.", 2, 3,
-              shape="lookup"),
-    "join": _b(_join, "join(xs[, separator])", "Items rendered as text and joined (default \", \").", 1, 2),
-    "str": _b(_str, "str(x)", "x rendered as in messages (2.0 is \"2\", null is \"null\").", 1, 1),
-    "lower": _b(_string_fn(str.lower), "lower(s)", "Lower case.", 1, 1),
-    "upper": _b(_string_fn(str.upper), "upper(s)", "Upper case.", 1, 1),
-    "startsWith": _b(_string_fn(str.startswith), "startsWith(s, prefix)", "True when s starts with prefix.",
-                     2, 2),
-    "endsWith": _b(_string_fn(str.endswith), "endsWith(s, suffix)", "True when s ends with suffix.", 2, 2),
-    "split": _b(_string_fn(str.split), "split(s, separator)", "The parts of s.", 2, 2),
-    "matches": _b(_matches, "matches(s, regex)", "True when the regular expression matches part of s.", 2, 2),
-    "abs": _b(_abs, "abs(n)", "Absolute value.", 1, 1),
-    "date": _b(_plain(dates.to_date), "date(x)", "The UTC calendar date (YYYY-MM-DD) of a date or "
-               "timestamp.", 1, 1),
-    "instant": _b(_plain(dates.to_instant), "instant(x)", "A timestamp normalised to UTC, comparable and "
-                  "sortable; a bare date means 00:00:00Z.", 1, 1),
-    "addDays": _b(_plain(dates.add_days), "addDays(d, n)", "The date n days after d (n may be negative).",
-                  2, 2),
-    "endOfMonth": _b(_plain(dates.end_of_month), "endOfMonth(x)", "Last day of the month of a period "
-                     "(YYYY-MM), date or timestamp.", 1, 1),
-    "month": _b(_plain(dates.month_of), "month(d)", "The period (YYYY-MM) of a date or timestamp.", 1, 1),
-    "daysBetween": _b(_plain(dates.days_between), "daysBetween(a, b)", "Days from a to b (negative when b "
-                      "is earlier).", 2, 2),
+                     "list of {item, key, occurrence, first}", lambda_at=(1,), shape="duplicates",
+                     category=_LOOKUP),
+    "keys": _b(_keys, "keys(obj)", "An object's keys, in order.", 1, 1, "list", category=_LOOKUP),
+    "values": _b(_values, "values(obj)", "An object's values, in order.", 1, 1, "list", shape="values",
+                 category=_LOOKUP),
+    "get": _b(_get, "get(obj, key[, default])", "obj[key], or default when absent or null.", 2, 3, "any",
+              shape="lookup", category=_LOOKUP),
+    "join": _b(_join, "join(xs[, separator])", "Items rendered as text and joined (default \", \").", 1, 2,
+               "string", category=_TEXT),
+    "str": _b(_str, "str(x)", "x rendered as in messages (2.0 is \"2\", null is \"null\").", 1, 1, "string",
+              category=_TEXT),
+    "lower": _b(_string_fn(str.lower, "lower"), "lower(s)", "Lower case.", 1, 1, "string", category=_TEXT),
+    "upper": _b(_string_fn(str.upper, "upper"), "upper(s)", "Upper case.", 1, 1, "string", category=_TEXT),
+    "startsWith": _b(_string_fn(str.startswith, "startsWith", "prefix"), "startsWith(s, prefix)",
+                     "True when s starts with prefix.", 2, 2, "boolean", category=_TEXT),
+    "endsWith": _b(_string_fn(str.endswith, "endsWith", "suffix"), "endsWith(s, suffix)",
+                   "True when s ends with suffix.", 2, 2, "boolean", category=_TEXT),
+    "split": _b(_split, "split(s, separator)", "The parts of s between occurrences of a non-empty separator.",
+                2, 2, "list", category=_TEXT, literal_check=((1, _separator),)),
+    "matches": _b(_matches, "matches(s, regex)", "True when the regular expression (RE2 syntax: no "
+                  "backreferences or lookaround) matches part of s.", 2, 2, "boolean", category=_TEXT,
+                  literal_check=((1, _pattern),)),
+    "abs": _b(_abs, "abs(n)", "Absolute value.", 1, 1, "number", category=_NUMBERS),
+    "date": _b(_date_fn(dates.to_date), "date(x)", "The UTC calendar date (YYYY-MM-DD) of a date or "
+               "timestamp.", 1, 1, "date", category=_DATES),
+    "instant": _b(_date_fn(dates.to_instant), "instant(x)", "A timestamp normalised to UTC, comparable and "
+                  "sortable; a bare date means 00:00:00Z.", 1, 1, "string", category=_DATES),
+    "addDays": _b(_date_fn(dates.add_days), "addDays(d, n)", "The date n days after d (n may be negative).",
+                  2, 2, "date", category=_DATES),
+    "endOfMonth": _b(_date_fn(dates.end_of_month), "endOfMonth(x)", "Last day of the month of a period "
+                     "(YYYY-MM), date or timestamp.", 1, 1, "date", category=_DATES),
+    "month": _b(_date_fn(dates.month_of), "month(d)", "The period (YYYY-MM) of a date or timestamp.", 1, 1,
+                "string", category=_DATES),
+    "daysBetween": _b(_date_fn(dates.days_between), "daysBetween(a, b)", "Days from a to b (negative when b "
+                      "is earlier).", 2, 2, "number", category=_DATES),
 }  # fmt: skip

@@ -1,31 +1,41 @@
 """Compiles expression ASTs into Python closures `fn(env) -> value`, once per policy.
 
 Names are resolved at compile time, so an unknown name, function, field or
-parameter is a load-time error with its offset. Nothing is ever eval'd.
+parameter is a load-time error with its offset. Nothing is ever eval'd. Faster
+equivalents for common forms come from lang/speedups.py.
 """
 
 from __future__ import annotations
 
 import operator
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
-from wxcc_policy.lang import ast
+from wxcc_policy.errors import CompileProblem
+from wxcc_policy.lang import ast, speedups
+from wxcc_policy.lang.budget import budget_of
 from wxcc_policy.lang.builtins import BUILTINS, Builtin, Lam
+from wxcc_policy.lang.names import RUNTIME_KEY
 from wxcc_policy.lang.shapes import Shape, ShapeProblem, Shapes, did_you_mean, list_of, map_of, object_of
-from wxcc_policy.lang.values import EvalError, contains, hashable, type_name
+from wxcc_policy.lang.speedups import HASHED, BulkFn, unhashable
+from wxcc_policy.lang.values import EvalError, a_type, brief, contains, hashable
+
+__all__ = ["RUNTIME_KEY", "BulkFn", "CompileProblem", "Compiler", "Env", "Fn", "Namespace"]
 
 Env = dict[str, Any]
 Fn = Callable[[Env], Any]
-BulkFn = Callable[[Env, Any], list[bool]]
-RUNTIME_KEY = "@runtime"  # not a valid identifier, so no policy name can clash with it
+# Results beyond a double's range are refused: repeated `*` would otherwise build
+# integers of millions of digits in a few steps, and floats overflow to infinity.
+_LARGEST = 1.7976931348623157e308
+_SMALLEST = -_LARGEST
+# What a built-in's implementation may raise on arguments it did not foresee: turned
+# into an evaluation error naming the function, never an internal error.
+_FAULTS = (TypeError, ValueError, ArithmeticError, AttributeError, LookupError)
 
 
-class CompileProblem(Exception):
-    def __init__(self, message: str, offset: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.offset = offset
+def assert_never(value: NoReturn) -> NoReturn:
+    """For mypy, a match that misses a node type is an error; at run time, a bug."""
+    raise AssertionError(f"no compiler for {type(value).__name__}")
 
 
 class Namespace:
@@ -52,16 +62,46 @@ class Compiler:
         self.shapes = namespace.shapes
 
     def compile(self, node: ast.Node, scope: dict[str, Shape] | None = None) -> tuple[Fn, Shape]:
-        method = getattr(self, "_" + type(node).__name__)
-        result: tuple[Fn, Shape] = method(node, scope or {})
-        return result
+        scope = scope or {}
+        match node:
+            case ast.Literal():
+                return self._literal(node)
+            case ast.Name():
+                return self._name(node, scope)
+            case ast.Member():
+                return self._member(node, scope)
+            case ast.Index():
+                return self._index(node, scope)
+            case ast.Unary():
+                return self._unary(node, scope)
+            case ast.Binary():
+                return self._binary(node, scope)
+            case ast.Conditional():
+                return self._conditional(node, scope)
+            case ast.ListLit():
+                return self._list(node, scope)
+            case ast.ObjectLit():
+                return self._object(node, scope)
+            case ast.Call():
+                return self._call(node, scope)
+            case ast.Lambda():
+                raise CompileProblem("a lambda (x -> ...) can only be an argument of a function that takes one", node.pos)
+            case _:
+                assert_never(node)
+
+    def bound(self, scope: dict[str, Shape]) -> set[str]:
+        """Names read straight from the environment (not library values)."""
+        return {*scope, *self.ns.env_names}
+
+    def bulk_predicate(self, node: ast.Node, var: str, scope: dict[str, Shape]) -> BulkFn | None:
+        return speedups.bulk_predicate(node, var, self.bound(scope))
 
     # -- names and access -----------------------------------------------------------------
-    def _Literal(self, node: ast.Literal, scope: dict[str, Shape]) -> tuple[Fn, Shape]:
+    def _literal(self, node: ast.Literal) -> tuple[Fn, Shape]:
         value = node.value
         return (lambda env: value), None
 
-    def _Name(self, node: ast.Name, scope: dict[str, Shape]) -> tuple[Fn, Shape]:
+    def _name(self, node: ast.Name, scope: dict[str, Shape]) -> tuple[Fn, Shape]:
         name = node.name
         if name in scope or name in self.ns.env_names:
             shape = scope[name] if name in scope else self.ns.env_names[name]
@@ -72,7 +112,7 @@ class Compiler:
         hint = did_you_mean(name, [*scope, *self.ns.all_names()])
         raise CompileProblem(f"unknown name {name!r}{hint}", node.pos)
 
-    def _Member(self, node: ast.Member, scope: dict[str, Shape]) -> tuple[Fn, Shape]:
+    def _member(self, node: ast.Member, scope: dict[str, Shape]) -> tuple[Fn, Shape]:
         target, shape = self.compile(node.target, scope)
         try:
             result_shape = self.shapes.member(shape, node.name)
@@ -94,7 +134,7 @@ class Compiler:
 
         return read_field, result_shape
 
-    def _Index(self, node: ast.Index, scope: dict[str, Shape]) -> tuple[Fn, Shape]:
+    def _index(self, node: ast.Index, scope: dict[str, Shape]) -> tuple[Fn, Shape]:
         target, shape = self.compile(node.target, scope)
         index, _ = self.compile(node.key, scope)
 
@@ -104,16 +144,16 @@ class Compiler:
         return read_index, self.shapes.index(shape)
 
     # -- operators ------------------------------------------------------------------------
-    def _Unary(self, node: ast.Unary, scope: dict[str, Shape]) -> tuple[Fn, Shape]:
+    def _unary(self, node: ast.Unary, scope: dict[str, Shape]) -> tuple[Fn, Shape]:
         operand, _ = self.compile(node.operand, scope)
         if node.op == "not":
-            inner = self._field_membership(node.operand, scope)
+            inner = speedups.fused_membership(node.operand, self.bound(scope))
             if inner is not None:
                 return inner[1], {"type": "boolean"}
             return (lambda env: not operand(env)), {"type": "boolean"}
         return (lambda env: _negate(operand(env))), {"type": "number"}
 
-    def _Binary(self, node: ast.Binary, scope: dict[str, Shape]) -> tuple[Fn, Shape]:
+    def _binary(self, node: ast.Binary, scope: dict[str, Shape]) -> tuple[Fn, Shape]:
         left, lshape = self.compile(node.left, scope)
         right, rshape = self.compile(node.right, scope)
         op = node.op
@@ -124,7 +164,7 @@ class Compiler:
         if op == "??":
             return _coalesce(left, right), lshape or rshape
         if op == "in":
-            fused = self._field_membership(node, scope)
+            fused = speedups.fused_membership(node, self.bound(scope))
             return (fused[0] if fused else _membership(left, right)), None
         if op in ("==", "!="):
             equal = op == "=="
@@ -133,90 +173,23 @@ class Compiler:
             return _comparison(op, left, right), None
         return _arithmetic(op, left, right), lshape if op == "+" else None
 
-    def _membership_parts(self, node: ast.Node, scope: dict[str, Shape]) -> tuple[str, str, str] | None:
-        """(var, field, table) when `node` is `var.field in table`, both names bound locally."""
-        if not (
-            isinstance(node, ast.Binary)
-            and node.op == "in"
-            and isinstance(node.left, ast.Member)
-            and isinstance(node.left.target, ast.Name)
-            and isinstance(node.right, ast.Name)
-        ):
-            return None
-        var, field, table = node.left.target.name, node.left.name, node.right.name
-        bound = (*scope, *self.ns.env_names)
-        return (var, field, table) if var in bound and table in bound else None
-
-    def _field_membership(self, node: ast.Node, scope: dict[str, Shape]) -> tuple[Fn, Fn] | None:
-        """`var.field in table` as one closure (and its negation): the shape of most
-        per-element checks, so it is worth fusing three calls into one."""
-        parts = self._membership_parts(node, scope)
-        if parts is None:
-            return None
-        var, field, table = parts
-
-        def field_in(env: Env) -> bool:
-            value = env[var]
-            item = value.get(field) if value.__class__ is dict else None
-            collection = env[table]
-            if collection.__class__ in _HASHED:
-                return (item if item.__class__ is not list else hashable(item)) in collection
-            return contains(collection, item)
-
-        return field_in, lambda env: not field_in(env)
-
-    def bulk_predicate(self, node: ast.Node, var: str, scope: dict[str, Shape]) -> BulkFn | None:
-        """For a condition on loop variable `var` of the form `var.field in table` (or its
-        negation), a function testing a whole collection at once: `fn(env, items) -> [bool]`.
-        None for any other form, which is then evaluated element by element."""
-        negate = isinstance(node, ast.Unary) and node.op == "not"
-        inner = node.operand if isinstance(node, ast.Unary) and negate else node
-        parts = self._membership_parts(inner, scope)
-        fused = self._field_membership(inner, scope)
-        if parts is None or fused is None or parts[0] != var:
-            return None
-        _, field, table = parts
-        one = fused[1] if negate else fused[0]
-
-        def bulk(env: Env, items: Any) -> list[bool]:
-            collection = env[table]
-            if collection.__class__ in _HASHED:
-                try:
-                    if negate:
-                        return [x.get(field) not in collection for x in items]
-                    return [x.get(field) in collection for x in items]
-                except (AttributeError, TypeError):  # a non-object or an unhashable value
-                    pass
-            saved = env.get(var)
-            out = []
-            for x in items:
-                env[var] = x
-                out.append(one(env))
-            env[var] = saved
-            return out
-
-        return bulk
-
-    def _Conditional(self, node: ast.Conditional, scope: dict[str, Shape]) -> tuple[Fn, Shape]:
+    def _conditional(self, node: ast.Conditional, scope: dict[str, Shape]) -> tuple[Fn, Shape]:
         test, _ = self.compile(node.test, scope)
         then, shape = self.compile(node.then, scope)
         otherwise, other_shape = self.compile(node.otherwise, scope)
         return (lambda env: then(env) if test(env) else otherwise(env)), shape or other_shape
 
-    def _ListLit(self, node: ast.ListLit, scope: dict[str, Shape]) -> tuple[Fn, Shape]:
+    def _list(self, node: ast.ListLit, scope: dict[str, Shape]) -> tuple[Fn, Shape]:
         items = [self.compile(item, scope)[0] for item in node.items]
         return (lambda env: [item(env) for item in items]), None
 
-    def _ObjectLit(self, node: ast.ObjectLit, scope: dict[str, Shape]) -> tuple[Fn, Shape]:
+    def _object(self, node: ast.ObjectLit, scope: dict[str, Shape]) -> tuple[Fn, Shape]:
         compiled = [(key, *self.compile(value, scope)) for key, value in node.entries]
         shape = object_of({key: s for key, _, s in compiled})
         return (lambda env: {key: fn(env) for key, fn, _ in compiled}), shape
 
-    def _Lambda(self, node: ast.Lambda, scope: dict[str, Shape]) -> tuple[Fn, Shape]:
-        raise CompileProblem("a lambda (x -> ...) can only be an argument of a function that takes one", node.pos)
-
     # -- calls ----------------------------------------------------------------------------
-    def _Call(self, node: ast.Call, scope: dict[str, Shape]) -> tuple[Fn, Shape]:
+    def _call(self, node: ast.Call, scope: dict[str, Shape]) -> tuple[Fn, Shape]:
         if node.name in BUILTINS:
             return self._builtin(node, BUILTINS[node.name], scope)
         if node.name in self.ns.functions:
@@ -235,6 +208,7 @@ class Compiler:
     def _builtin(self, node: ast.Call, spec: Builtin, scope: dict[str, Shape]) -> tuple[Fn, Shape]:
         if not spec.min_args <= len(node.args) <= spec.max_args:
             raise CompileProblem(f"wrong number of arguments: {spec.signature}", node.pos)
+        _check_literals(node, spec)
         args: list[Fn] = []
         shapes: list[Shape] = []
         for i, arg in enumerate(node.args):
@@ -285,14 +259,57 @@ class Compiler:
 
 
 def _call_builtin(spec: Builtin, args: list[Fn]) -> Fn:
-    impl = spec.impl
+    """The call as a closure. Arguments are evaluated outside the `try`, so that only
+    the function's own faults are attributed to it (try costs nothing when nothing raises)."""
+    impl, name = spec.impl, spec.signature.split("(")[0]
     if len(args) == 1:
         (a,) = args
-        return lambda env: impl(env, a(env))
+
+        def call1(env: Env) -> Any:
+            x = a(env)
+            try:
+                return impl(env, x)
+            except _FAULTS as exc:
+                raise _fault(name, exc) from None
+
+        return call1
     if len(args) == 2:
         a, b = args
-        return lambda env: impl(env, a(env), b(env))
-    return lambda env: impl(env, *[arg(env) for arg in args])
+
+        def call2(env: Env) -> Any:
+            x, y = a(env), b(env)
+            try:
+                return impl(env, x, y)
+            except _FAULTS as exc:
+                raise _fault(name, exc) from None
+
+        return call2
+
+    def call(env: Env) -> Any:
+        values = [arg(env) for arg in args]
+        try:
+            return impl(env, *values)
+        except _FAULTS as exc:
+            raise _fault(name, exc) from None
+
+    return call
+
+
+def _fault(name: str, exc: Exception) -> EvalError:
+    if isinstance(exc, EvalError):  # _FAULTS does not include it; kept for clarity
+        return exc
+    return EvalError(f"{name}() cannot take these arguments: {brief(str(exc), 120)[1:-1]}")
+
+
+def _check_literals(node: ast.Call, spec: Builtin) -> None:
+    """Arguments written as literals (a regular expression, a separator) are checked at load."""
+    for position, check in spec.literal_check:
+        if position < len(node.args) and isinstance(node.args[position], ast.Literal):
+            arg = node.args[position]
+            try:
+                check(arg.value)  # type: ignore[union-attr]
+            except EvalError as exc:
+                raise CompileProblem(exc.message, arg.pos) from None
 
 
 def _lookup(container: Any, key: Any) -> Any:
@@ -307,19 +324,19 @@ def _negate(value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise EvalError(f"cannot negate a {type_name(value)}")
+        raise EvalError(f"cannot negate {a_type(value)}")
     return -value
-
-
-_HASHED = (frozenset, dict, set)
 
 
 def _membership(left: Fn, right: Fn) -> Fn:
     def membership(env: Env) -> bool:
         collection = right(env)
-        if collection.__class__ in _HASHED:  # the hot path: a lookup table built once
+        if collection.__class__ in HASHED:  # the hot path: a lookup table built once
             item = left(env)
-            return (item if item.__class__ is not list else hashable(item)) in collection
+            try:
+                return (item if item.__class__ is not list else hashable(item)) in collection
+            except TypeError:
+                raise unhashable(item) from None
         return contains(collection, left(env))
 
     return membership
@@ -348,7 +365,7 @@ def _comparison(op: str, left: Fn, right: Fn) -> Fn:
         try:
             return compare(a, b)
         except TypeError:
-            raise EvalError(f"cannot compare a {type_name(a)} with a {type_name(b)} using {op}") from None
+            raise EvalError(f"cannot compare {a_type(a)} with {a_type(b)} using {op}") from None
 
     return ordered
 
@@ -365,18 +382,30 @@ def _arithmetic(op: str, left: Fn, right: Fn) -> Fn:
         a, b = left(env), right(env)
         if a is None or b is None:
             return None
-        if op == "+" and isinstance(a, str) and isinstance(b, str):
-            return a + b
-        if op == "+" and isinstance(a, list) and isinstance(b, list):
-            return a + b
+        if op == "+" and isinstance(a, (str, list)) and a.__class__ is b.__class__:
+            return _joined(env, a, b)
         if not _is_number(a) or not _is_number(b):
-            raise EvalError(f"cannot apply {op} to a {type_name(a)} and a {type_name(b)}")
+            raise EvalError(f"cannot apply {op} to {a_type(a)} and {a_type(b)}")
         try:
-            return apply(a, b)
+            result = apply(a, b)
         except ZeroDivisionError:
             raise EvalError("division by zero") from None
+        except OverflowError:
+            raise EvalError(f"the result of {op} is out of range") from None
+        if not _SMALLEST <= result <= _LARGEST:  # also false for infinity and NaN
+            raise EvalError(f"the result of {op} is out of range (beyond ±1.8e308)")
+        return result
 
     return arithmetic
+
+
+def _joined(env: Env, a: Any, b: Any) -> Any:
+    """`+` of two strings or two lists: the budget is checked before the copy is made."""
+    if isinstance(a, str):
+        budget_of(env).text(len(a) + len(b))
+    else:
+        budget_of(env).collection(len(a) + len(b))
+    return a + b
 
 
 def _is_number(value: Any) -> bool:

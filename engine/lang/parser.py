@@ -13,21 +13,61 @@ Grammar (lowest precedence first):
 
 from __future__ import annotations
 
-from wxcc_policy.lang.ast import Binary, Call, Conditional, Index, Lambda, ListLit, Literal, Member, Name, Node, ObjectLit, Unary
-from wxcc_policy.lang.lexer import SyntaxProblem, Token, tokenize
+import enum
+
+from wxcc_policy.lang.ast import (
+    Binary,
+    Call,
+    Conditional,
+    Index,
+    Lambda,
+    ListLit,
+    Literal,
+    Member,
+    Name,
+    Node,
+    ObjectLit,
+    Unary,
+    height,
+)
+from wxcc_policy.lang.lexer import SyntaxProblem, Token, TokenKind, tokenize
+
+# Deeper expressions are refused with a located error instead of exhausting Python's
+# stack in the parser, the compiler or the evaluation (each level costs a few frames).
+MAX_DEPTH = 100
+
+
+class Power(enum.IntEnum):
+    """Binding powers: how tightly an operator holds its operands (higher binds tighter)."""
+
+    NONE = 0
+    OR = 10
+    AND = 20
+    NOT = 25  # prefix `not`: looser than comparisons, so `not a == b` is `not (a == b)`
+    COMPARE = 30  # == != < <= > >= in, `not in`
+    COALESCE = 35
+    SUM = 40
+    PRODUCT = 50
+    NEGATE = 60  # prefix `-`
+    POSTFIX = 70  # .field [index] (call)
+
 
 _INFIX = {
-    "or": 10, "and": 20,
-    "==": 30, "!=": 30, "<": 30, "<=": 30, ">": 30, ">=": 30, "in": 30, "not": 30,
-    "??": 35, "+": 40, "-": 40, "*": 50, "/": 50, "%": 50,
+    "or": Power.OR, "and": Power.AND,
+    "==": Power.COMPARE, "!=": Power.COMPARE, "<": Power.COMPARE, "<=": Power.COMPARE,
+    ">": Power.COMPARE, ">=": Power.COMPARE, "in": Power.COMPARE, "not": Power.COMPARE,
+    "??": Power.COALESCE, "+": Power.SUM, "-": Power.SUM,
+    "*": Power.PRODUCT, "/": Power.PRODUCT, "%": Power.PRODUCT,
+    ".": Power.POSTFIX, "[": Power.POSTFIX, "(": Power.POSTFIX,
 }  # fmt: skip
-_POSTFIX = 70
+_CONSTANTS = {"true": True, "false": False, "null": None}
 
 
 class Parser:
     def __init__(self, tokens: list[Token]) -> None:
         self.tokens = tokens
         self.i = 0
+        self.depth = 0  # nesting of expression() calls
 
     @property
     def tok(self) -> Token:
@@ -39,7 +79,7 @@ class Parser:
         return tok
 
     def at(self, text: str) -> bool:
-        return self.tok.kind == "OP" and self.tok.text == text
+        return self.tok.kind == TokenKind.OP and self.tok.text == text
 
     def expect(self, text: str) -> Token:
         if not self.at(text):
@@ -47,19 +87,24 @@ class Parser:
         return self.advance()
 
     def parse_all(self) -> Node:
+        start = self.tok.pos
         node = self.expression()
-        if self.tok.kind != "EOF":
+        if self.tok.kind != TokenKind.EOF:
             raise SyntaxProblem(f"unexpected {self.tok.text!r}", self.tok.pos)
+        if height(node) > MAX_DEPTH:  # e.g. a chain of thousands of `+`, parsed in a loop
+            raise SyntaxProblem(_too_deep(), start)
         return node
 
-    def expression(self, min_bp: int = 0) -> Node:
+    def expression(self, min_bp: int = Power.NONE) -> Node:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise SyntaxProblem(_too_deep(), self.tok.pos)
         left = self.prefix()
         while True:
-            op = self.tok.text if self.tok.kind == "OP" else ""
-            bp = _INFIX.get(op, 0)
-            if op in (".", "[", "("):
-                bp = _POSTFIX
+            op = self.tok.text if self.tok.kind == TokenKind.OP else ""
+            bp = _INFIX.get(op, Power.NONE)
             if bp <= min_bp:
+                self.depth -= 1
                 return left
             left = self.infix(left, op, bp)
 
@@ -67,7 +112,7 @@ class Parser:
         tok = self.advance()
         if op == ".":
             name = self.advance()
-            if name.kind != "NAME":
+            if name.kind != TokenKind.NAME:
                 raise SyntaxProblem("expected a field name after '.'", name.pos)
             return Member(name.pos, left, name.text)
         if op == "[":
@@ -94,25 +139,24 @@ class Parser:
 
     def prefix(self) -> Node:
         tok = self.tok
-        if tok.kind == "NAME" and self.tokens[self.i + 1].text == "->":
+        if tok.kind == TokenKind.NAME and self.tokens[self.i + 1].text == "->":
             return self.lambda_(tok)
-        if tok.kind == "OP" and tok.text == "(" and self._lambda_ahead():
+        if tok.kind == TokenKind.OP and tok.text == "(" and self._lambda_ahead():
             return self.lambda_(tok)
         self.advance()
-        if tok.kind in ("NUM", "STR"):
+        if tok.kind in (TokenKind.NUM, TokenKind.STR):
             return Literal(tok.pos, tok.value)
-        if tok.kind == "NAME":
+        if tok.kind == TokenKind.NAME:
             return Name(tok.pos, tok.text)
         return self.prefix_op(tok)
 
     def prefix_op(self, tok: Token) -> Node:
-        constants = {"true": True, "false": False, "null": None}
-        if tok.text in constants:
-            return Literal(tok.pos, constants[tok.text])
+        if tok.kind == TokenKind.OP and tok.text in _CONSTANTS:
+            return Literal(tok.pos, _CONSTANTS[tok.text])
         if tok.text == "not":
-            return Unary(tok.pos, "not", self.expression(25))
+            return Unary(tok.pos, "not", self.expression(Power.NOT))
         if tok.text == "-":
-            return Unary(tok.pos, "-", self.expression(60))
+            return Unary(tok.pos, "-", self.expression(Power.NEGATE))
         if tok.text == "(":
             inner = self.expression()
             self.expect(")")
@@ -142,7 +186,7 @@ class Parser:
         entries: list[tuple[str, Node]] = []
         while not self.at("}"):
             key = self.advance()
-            if key.kind not in ("NAME", "STR"):
+            if key.kind not in (TokenKind.NAME, TokenKind.STR):
                 raise SyntaxProblem("expected a key in the object", key.pos)
             self.expect(":")
             entries.append((str(key.value), self.expression()))
@@ -153,7 +197,7 @@ class Parser:
 
     def _lambda_ahead(self) -> bool:
         j = self.i + 1
-        while self.tokens[j].kind == "NAME":
+        while self.tokens[j].kind == TokenKind.NAME:
             if self.tokens[j + 1].text != ",":
                 j += 1
                 break
@@ -161,7 +205,7 @@ class Parser:
         return self.tokens[j].text == ")" and self.tokens[j + 1].text == "->"
 
     def lambda_(self, tok: Token) -> Node:
-        if tok.kind == "NAME":
+        if tok.kind == TokenKind.NAME:
             self.advance()
             params: tuple[str, ...] = (tok.text,)
         else:
@@ -179,3 +223,7 @@ class Parser:
 
 def parse_expression(source: str) -> Node:
     return Parser(tokenize(source)).parse_all()
+
+
+def _too_deep() -> str:
+    return f"the expression is nested more than {MAX_DEPTH} levels deep; split it with `define` or `let`"

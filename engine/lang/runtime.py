@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from wxcc_policy.lang.compiler import RUNTIME_KEY
+from wxcc_policy.lang.budget import CALL_STEPS, NO_BUDGET, Budget
+from wxcc_policy.lang.names import BUDGET_KEY, RUNTIME_KEY
+from wxcc_policy.lang.speedups import memo_key
 
 Env = dict[str, Any]
-_SCALARS = (str, int, float, bool, type(None))
 
 
 class CompiledFunction(NamedTuple):
@@ -32,6 +33,7 @@ class Runtime:
         self._functions = functions
         self._values: dict[str, Any] = {}
         self._memo: dict[tuple[Any, ...], Any] = {}
+        self.budget: Budget = base.get(BUDGET_KEY, NO_BUDGET)
 
     def value(self, name: str) -> Any:
         try:
@@ -41,9 +43,10 @@ class Runtime:
             return result
 
     def call(self, name: str, args: list[Any]) -> Any:
-        key = (name, *args) if all(isinstance(a, _SCALARS) for a in args) else None
+        key = memo_key(name, args)
         if key is not None and key in self._memo:
             return self._memo[key]
+        self.budget.spend(CALL_STEPS)
         fn = self._functions[name]
         env = dict(self.base)
         env.update(zip(fn.params, args, strict=False))
@@ -51,3 +54,18 @@ class Runtime:
         if key is not None:
             self._memo[key] = result
         return result
+
+    def observe(self, hook: Observer | None) -> None:
+        """Route value() and call() through `hook(name, args, compute)` (args None for a
+        value), or stop. Only this instance's methods are shadowed: an unobserved runtime
+        pays nothing. `explain` records derived values this way (evaluation/tracer.py)."""
+        if hook is None:
+            vars(self).pop("value", None)
+            vars(self).pop("call", None)
+            return
+        value, call = self.value, self.call
+        setattr(self, "value", lambda name: hook(name, None, lambda: value(name)))  # noqa: B010
+        setattr(self, "call", lambda name, args: hook(name, args, lambda: call(name, args)))  # noqa: B010
+
+
+Observer = Callable[[str, "list[Any] | None", Callable[[], Any]], Any]

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import json
+from itertools import islice
 from typing import Any
 
+from wxcc_policy.errors import EvalError
 
-class EvalError(Exception):
-    """A policy expression failed while evaluating (a type mismatch, a bad date...)."""
+__all__ = ["EvalError", "a_type", "brief", "contains", "hashable", "render", "sort_key", "type_name"]
+
+BRIEF_LENGTH = 60  # how much of a value an error message shows
 
 
 def hashable(value: Any) -> Any:
-    """Lists become tuples so that composite keys can index maps and sets."""
+    """Lists become tuples so that composite keys can index maps and sets; an object
+    cannot be a key (its fields can)."""
     if isinstance(value, list):
         return tuple(hashable(v) for v in value)
+    if isinstance(value, dict):
+        raise EvalError(f"an object cannot be a key or a set member (use one of its fields): {brief(value)}")
     return value
 
 
@@ -33,6 +39,12 @@ def type_name(value: Any) -> str:
     return "object"
 
 
+def a_type(value: Any) -> str:
+    """The value's type with its article: "a string", "an object"."""
+    name = type_name(value)
+    return f"an {name}" if name == "object" else f"a {name}"
+
+
 def render(value: Any) -> str:
     """How a value appears in a message template."""
     if value is None:
@@ -46,8 +58,40 @@ def render(value: Any) -> str:
     if isinstance(value, (set, frozenset)):
         return ", ".join(sorted(render(v) for v in value))
     if isinstance(value, dict):
-        return json.dumps(value, sort_keys=True, separators=(", ", ": "), default=str)
+        return json.dumps(_jsonable(value), sort_keys=True, separators=(", ", ": "), default=str)
     return str(value)
+
+
+def _jsonable(value: Any) -> Any:
+    """Composite keys (tuples, from list keys) become their rendering: JSON keys are text."""
+    if isinstance(value, dict):
+        return {k if isinstance(k, str) else render(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((_jsonable(v) for v in value), key=render)
+    return value
+
+
+def brief(value: Any, limit: int = BRIEF_LENGTH) -> str:
+    """A value for an error message: quoted when text, cut to about `limit` characters,
+    with the number of items of a cut collection. Never the whole of a large value."""
+    if isinstance(value, str):
+        text = repr(value[: limit + 1])
+        return text if len(value) <= limit else f"{text[: limit + 1]}…' ({len(value):,} characters)"
+    if isinstance(value, dict):
+        shown = [f"{render(k)[:20]}: {brief(v, 20)}" for k, v in islice(value.items(), 4)]
+        return _cut("{", shown, len(value), "}", limit)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        members = sorted(value, key=render) if isinstance(value, (set, frozenset)) else value
+        return _cut("[", [brief(v, 20) for v in islice(members, 4)], len(value), "]", limit)
+    text = render(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+
+
+def _cut(opening: str, shown: list[str], size: int, closing: str, limit: int) -> str:
+    more = f", … ({size:,} items)" if size > len(shown) else ""
+    return f"{opening}{', '.join(shown)}{more}{closing}"[: limit * 2]
 
 
 def sort_key(value: Any) -> Any:
@@ -68,4 +112,4 @@ def contains(collection: Any, item: Any) -> bool:
         return isinstance(item, str) and item in collection
     if isinstance(collection, (list, tuple)):
         return item in collection
-    raise EvalError(f"'in' needs a list, set, object or string on its right, not a {type_name(collection)}")
+    raise EvalError(f"'in' needs a list, set, object or string on its right, not {a_type(collection)}")

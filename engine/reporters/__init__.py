@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from wxcc_policy.evaluation.results import RunResult
-from wxcc_policy.reporters import json_report, text_report
 
 Renderer = Callable[[RunResult, bool], str]
 
+
+def _lazy(module: str) -> Renderer:
+    """A format's module is imported when it is used: the command line lists the names
+    (click choices) without paying for every format at start-up."""
+
+    def render(run: RunResult, color: bool) -> str:
+        renderer: Renderer = importlib.import_module(f"wxcc_policy.reporters.{module}").render
+        return renderer(run, color)
+
+    return render
+
+
 REPORTERS: dict[str, Renderer] = {
-    "text": text_report.render,
-    "json": json_report.render,
+    "text": _lazy("text_report"),
+    "json": _lazy("json_report"),
+    "sarif": _lazy("sarif"),
+    "junit": _lazy("junit"),
+    "github": _lazy("github"),
+    "gitlab": _lazy("gitlab"),
 }
+HUMAN_FORMATS = frozenset({"text", "github"})  # end with the summary line a CI log shows

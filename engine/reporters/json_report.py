@@ -1,11 +1,13 @@
-"""The JSON result of OUTPUT.md (version "1"), plus a `key` per finding."""
+"""The JSON result of OUTPUT.md (version "1"), plus a `key`, `state` and `waiver` per
+finding, run-level `notices` and the baseline counts (schemas/result.schema.json)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from wxcc_policy.evaluation.results import FileResult, RunResult
+from wxcc_policy.evaluation.baseline import baseline_counts
+from wxcc_policy.evaluation.results import FileResult, Finding, Located, Notice, RunResult, Waiver
 
 
 def as_dict(run: RunResult) -> dict[str, Any]:
@@ -15,6 +17,7 @@ def as_dict(run: RunResult) -> dict[str, Any]:
         "tool": {"name": run.tool, "version": run.version},
         "policySet": {"digest": run.policy_digest, "policies": run.policy_count},
         "results": [_file(r) for r in run.results],
+        "notices": [_notice(n) for n in run.notices],
         "summary": {
             "files": summary.files,
             **summary.counts,
@@ -22,33 +25,56 @@ def as_dict(run: RunResult) -> dict[str, Any]:
             "invalid": summary.invalid,
             "failOn": run.fail_on,
             "passed": summary.passed,
+            "baseline": _baseline(run),
         },
     }
 
 
 def _file(result: FileResult) -> dict[str, Any]:
-    error = result.parse_error
     return {
         "file": result.file,
         "digest": result.digest,
         "tenant": result.tenant,
         "asOf": result.as_of,
-        "parseError": None if error is None else {"message": error.message, "line": error.line, "column": error.column},
+        "parseError": _located(result.parse_error),
         "schemaErrors": [{"pointer": e.pointer, "message": e.message, "line": e.line, "column": e.column} for e in result.schema_errors],
-        "findings": [
-            {
-                "policy": f.policy,
-                "severity": f.severity,
-                "message": f.message,
-                "pointer": f.pointer,
-                "line": f.line,
-                "column": f.column,
-                "key": f.key,
-                "waived": f.waived,
-            }
-            for f in result.findings
-        ],
+        "evalError": _located(result.eval_error),
+        "findings": [_finding(f) for f in result.findings],
     }
+
+
+def _located(error: Located | None) -> dict[str, Any] | None:
+    return None if error is None else {"message": error.message, "line": error.line, "column": error.column}
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    return {
+        "policy": f.policy,
+        "severity": f.severity,
+        "message": f.message,
+        "pointer": f.pointer,
+        "line": f.line,
+        "column": f.column,
+        "key": f.key,
+        "waived": f.waived,
+        "waiver": _waiver(f.waiver),
+        "state": f.state,
+    }
+
+
+def _waiver(w: Waiver | None) -> dict[str, Any] | None:
+    if w is None:
+        return None
+    return {"reference": w.reference, "owner": w.owner, "reason": w.reason, "expires": w.expires, "ticket": w.ticket}
+
+
+def _notice(n: Notice) -> dict[str, Any]:
+    return {"level": n.level, "kind": n.kind or None, "key": n.key or None, "message": n.message, "where": n.where or None}
+
+
+def _baseline(run: RunResult) -> dict[str, Any] | None:
+    counts = baseline_counts(run)
+    return None if counts is None else {"file": run.baseline, **counts}
 
 
 def render(run: RunResult, color: bool = False) -> str:

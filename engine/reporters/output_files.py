@@ -1,21 +1,96 @@
-"""Atomic file output: write beside the target, then rename over it."""
+"""Writing a report to a file without ever destroying one (docs/hardening.md, "Output files").
+
+- The output must not be a file the run read (an input, the configuration, a policy,
+  library or test file), named directly, through a symbolic link or by a hard link:
+  that is refused before anything is written.
+- A regular file is replaced atomically (written beside it, then renamed over it), so a
+  reader never sees half a report. A new file gets the mode the umask gives; an existing
+  one keeps its mode.
+- A symbolic link is followed: the file it points to is replaced, the link stays.
+- A file with several hard links is rewritten in place, so every link sees the report
+  (renaming over one name would silently split it from the others).
+- Anything else (a FIFO, a character device such as /dev/null or /dev/stdout) is written
+  through, as a shell's `>` would; renaming over a device node would replace it.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
+from wxcc_policy.errors import UsageError
 
-def write_atomic(path: Path, text: str) -> None:
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+
+class OutputRefused(UsageError):
+    """The output path names a file the run read."""
+
+
+def refuse_inputs(path: Path, read: Iterable[Path]) -> None:
+    """Refuse an output that is (or resolves to, by link) one of the files the run read."""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        target = path.stat()
+    except OSError:
+        return  # it does not exist (yet), so it was not read
+    for source in read:
+        try:
+            same = os.path.samestat(target, source.stat())
+        except OSError:
+            continue
+        if same:
+            raise OutputRefused(f"the report would overwrite {os.fsdecode(source)!r}, which this run reads; choose another output file", str(path))
+
+
+def write_report(path: Path, text: str) -> None:
+    """Write `text` (UTF-8) to `path` by the rules above."""
+    data = text.encode("utf-8", "backslashreplace")  # a stray surrogate becomes a \udcff escape
+    try:
+        info = path.stat()  # follows symbolic links
+    except FileNotFoundError:
+        info = None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(21, "Is a directory")
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        _write_through(path, data)
+    elif info is not None and info.st_nlink > 1:
+        _write_in_place(path, data)
+    else:
+        _replace(Path(os.path.realpath(path)), data, None if info is None else stat.S_IMODE(info.st_mode))
+
+
+def _write_through(path: Path, data: bytes) -> None:
+    with open(path, "wb") as fh:
+        fh.write(data)
+
+
+def _write_in_place(path: Path, data: bytes) -> None:
+    with open(path, "r+b") as fh:
+        fh.write(data)
+        fh.truncate()
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _replace(target: Path, data: bytes, mode: int | None) -> None:
+    """Write beside the target, then rename over it (atomic on one file system)."""
+    directory = target.parent if str(target.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        os.fchmod(fd, _umask_mode() if mode is None else mode)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask_mode() -> int:
+    """0o666 less the umask, as open(2) gives a new file (mkstemp makes it 0o600)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask

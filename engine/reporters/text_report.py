@@ -1,8 +1,14 @@
-"""Compiler-style lines, `path:line:column: severity POLICY-ID message`, then a summary."""
+"""Compiler-style lines, `path:line:column: severity POLICY-ID message`, then a summary.
+
+Findings that fail the run come first; findings the baseline already knows (`existing`)
+and waived findings follow in sections of their own, then run-level notices (expired,
+expiring or unused waivers, fixed baseline entries), then the summary line.
+"""
 
 from __future__ import annotations
 
-from wxcc_policy.evaluation.results import RunResult, Summary
+from wxcc_policy.evaluation.baseline import baseline_counts
+from wxcc_policy.evaluation.results import FileResult, Finding, Notice, RunResult, Summary
 
 _COLORS = {"error": "31", "warning": "33", "info": "36"}
 
@@ -14,23 +20,69 @@ def _paint(text: str, severity: str, color: bool) -> str:
 def render(run: RunResult, color: bool = False) -> str:
     lines: list[str] = []
     for result in run.results:
-        label = _paint("error", "error", color)
-        if result.parse_error:
-            e = result.parse_error
-            lines.append(f"{result.file}:{e.line}:{e.column}: {label} PARSE {e.message}")
-        for s in result.schema_errors:
-            lines.append(f"{result.file}:{s.line}:{s.column}: {label} SCHEMA {s.pointer or '/'}: {s.message}")
-        for f in result.findings:
-            severity = _paint(f.severity, f.severity, color)
-            waived = " (waived)" if f.waived else ""
-            lines.append(f"{result.file}:{f.line}:{f.column}: {severity} {f.policy} {f.message}{waived}")
-    lines.append(summary_line(run.summary()))
+        lines.extend(problem_lines(result, color))
+        lines.extend(finding_line(result.file, f, color) for f in result.findings if not f.waived and f.counts)
+    known = [(r.file, f) for r in run.results for f in r.findings if not f.waived and not f.counts and f.state != "upcoming"]
+    lines += _section(f"Existing findings (in the baseline {run.baseline}; they do not fail the run):", known, color)
+    upcoming = [(r.file, f) for r in run.results for f in r.findings if not f.waived and f.state == "upcoming"]
+    lines += _section("Upcoming findings (check --horizon; they do not fail the run):", upcoming, color)
+    waived = [(r.file, f) for r in run.results for f in r.findings if f.waived]
+    lines += _section("Waived findings (they do not fail the run):", waived, color)
+    if run.notices:
+        lines += ["", "Notices:", *(notice_line(n, color) for n in run.notices)]
+    if known or upcoming or waived or run.notices:
+        lines.append("")  # the summary stands apart from the last section
+    lines.append(summary_line(run.summary(), _states(run)))
     return "\n".join(lines) + "\n"
 
 
-def summary_line(s: Summary) -> str:
+def problem_lines(result: FileResult, color: bool) -> list[str]:
+    """Why a file could not be evaluated: a parse error, schema errors, or a policy that failed on it."""
+    label = _paint("error", "error", color)
+    lines = []
+    if result.parse_error:
+        e = result.parse_error
+        lines.append(f"{result.file}:{e.line}:{e.column}: {label} PARSE {e.message}")
+    lines.extend(f"{result.file}:{s.line}:{s.column}: {label} SCHEMA {s.pointer or '/'}: {s.message}" for s in result.schema_errors)
+    if result.eval_error:
+        e = result.eval_error
+        lines.append(f"{result.file}:{e.line}:{e.column}: {label} EVAL {e.message}")
+    return lines
+
+
+def finding_line(file: str, f: Finding, color: bool) -> str:
+    return f"{file}:{f.line}:{f.column}: {_paint(f.severity, f.severity, color)} {f.policy} {f.message}"
+
+
+def _section(title: str, findings: list[tuple[str, Finding]], color: bool) -> list[str]:
+    if not findings:
+        return []
+    lines = ["", title]
+    for file, f in findings:
+        lines.append(finding_line(file, f, color))
+        if f.waiver is not None:
+            w = f.waiver
+            who = f"{w.owner}, {w.ticket}" if w.ticket else w.owner
+            lines.append(f"  waived by {w.reference} until {w.expires} ({who}): {w.reason}")
+    return lines
+
+
+def notice_line(notice: Notice, color: bool) -> str:
+    """`where: level TOPIC message`, TOPIC from the notice's kind (WAIVER, BASELINE), so one
+    grep pattern still fits every line."""
+    topic = notice.kind.split("-")[0].upper() or "NOTICE"
+    where = f"{notice.where}: " if notice.where else ""
+    return f"{where}{_paint(notice.level, notice.level, color)} {topic} {notice.message}"
+
+
+def _states(run: RunResult) -> str:
+    counts = baseline_counts(run)
+    return "" if counts is None else "; baseline: " + ", ".join(f"{n} {state}" for state, n in counts.items())
+
+
+def summary_line(s: Summary, extra: str = "") -> str:
     files = f"{s.files} file{'s' if s.files != 1 else ''} checked"
     counts = ", ".join(f"{n} {sev}{'s' if n != 1 and sev != 'info' else ''}" for sev, n in s.counts.items())
-    extra = f", {s.invalid} invalid" if s.invalid else ""
-    extra += f", {s.waived} waived" if s.waived else ""
-    return f"{files}: {counts}{extra}. {'Passed' if s.passed else 'Failed'}."
+    more = f", {s.invalid} invalid" if s.invalid else ""
+    more += f", {s.waived} waived" if s.waived else ""
+    return f"{files}: {counts}{more}{extra}. {'Passed' if s.passed else 'Failed'}."

@@ -6,15 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from wxcc_policy.errors import UsageError
+from wxcc_policy.errors import CompileProblem, SyntaxProblem, UsageError
 from wxcc_policy.inputs.yaml_files import YamlFile
 from wxcc_policy.lang.ast import Node
-from wxcc_policy.lang.compiler import CompileProblem, Compiler
-from wxcc_policy.lang.lexer import SyntaxProblem
+from wxcc_policy.lang.compiler import Compiler
 from wxcc_policy.lang.parser import parse_expression
 from wxcc_policy.lang.shapes import Shape
 from wxcc_policy.lang.template import make_renderer, parse_template
-from wxcc_policy.lang.values import EvalError
+from wxcc_policy.lang.values import EvalError, brief
 from wxcc_policy.rules.model import Env, EvalFailure, Fn, Render
 
 
@@ -37,11 +36,21 @@ def _located(fn: Fn, where: str) -> Fn:
         try:
             return fn(env)
         except EvalError as exc:
-            raise EvalFailure(str(exc), where) from None
+            raise exc.located(where) from None
         except RecursionError:
             raise EvalFailure("recursion too deep", where) from None
+        except RUNTIME_FAULTS as exc:  # a case no check foresaw: still a located one-liner
+            raise fault_failure(exc, where) from None
 
     return located
+
+
+# Python exceptions that evaluating an expression could raise on values no check foresaw.
+RUNTIME_FAULTS = (TypeError, ValueError, ArithmeticError, LookupError, AttributeError)
+
+
+def fault_failure(exc: Exception, where: str) -> EvalFailure:
+    return EvalFailure(f"cannot evaluate: {type(exc).__name__}: {brief(str(exc), 120)[1:-1]}", where)
 
 
 def compile_expression(

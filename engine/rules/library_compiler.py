@@ -7,6 +7,7 @@ from collections.abc import Callable
 from wxcc_policy.errors import UsageError
 from wxcc_policy.inputs.yaml_files import YamlFile
 from wxcc_policy.lang.compiler import Compiler, Namespace
+from wxcc_policy.lang.names import AS_OF, DOCUMENT
 from wxcc_policy.lang.runtime import CompiledFunction
 from wxcc_policy.lang.shapes import Shape, Shapes
 from wxcc_policy.rules.expressions import compile_expression
@@ -32,7 +33,7 @@ class LibraryCompiler:
         roots = tuple(schema.get("properties", {}))
         self.namespace = Namespace(
             Shapes(schema),
-            env_names={**{n: schema["properties"][n] for n in roots}, "document": schema, "asOf": {"type": "string"}},
+            env_names={**{n: schema["properties"][n] for n in roots}, DOCUMENT: schema, AS_OF: {"type": "string"}},
         )
         self.compiler = Compiler(self.namespace)
         for f in files:

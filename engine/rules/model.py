@@ -5,21 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from wxcc_policy.errors import EvalFailure
 from wxcc_policy.inputs.yaml_files import YamlFile
-from wxcc_policy.lang.compiler import BulkFn
+from wxcc_policy.lang.speedups import BulkFn
+
+__all__ = ["DocumentSpec", "Env", "EvalFailure", "Fn", "LibraryEntry", "Loop", "Parameter", "Policy", "PolicyInfo", "Render", "Report"]
 
 Env = dict[str, Any]
 Fn = Callable[[Env], Any]
 Render = Callable[[Env], str]
-
-
-class EvalFailure(Exception):
-    """An expression failed at run time; `where` is its file:line:column."""
-
-    def __init__(self, message: str, where: str) -> None:
-        super().__init__(f"{where}: {message}")
-        self.message = message
-        self.where = where
 
 
 class Parameter(NamedTuple):
@@ -38,6 +32,7 @@ class PolicyInfo(NamedTuple):
     remediation: str
     parameters: tuple[Parameter, ...]
     source: str
+    report_at: str = ""  # file:line:column of `report.at`, for errors about the element it gives
 
 
 class Loop(NamedTuple):

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import jsonschema_rs
-
 from wxcc_policy.errors import UsageError
 from wxcc_policy.inputs.pointers import escape_segment
 from wxcc_policy.inputs.yaml_files import YamlFile
 from wxcc_policy.lang.compiler import Compiler
+from wxcc_policy.lang.names import PARAMS
 from wxcc_policy.lang.shapes import Shape, object_of
 from wxcc_policy.rules.expressions import compile_expression, compile_template, parse_at, value_at
+from wxcc_policy.rules.guards import loop_collection, report_target, target_problem
 from wxcc_policy.rules.library_compiler import LibraryCompiler
 from wxcc_policy.rules.model import Fn, Loop, Parameter, Policy, PolicyInfo, Report
-from wxcc_policy.validation.schemas import violations_of
+from wxcc_policy.rules.parameters import parameter_problem
+from wxcc_policy.validation.schemas import user_schema_validator
 
 
 def compile_policies(files: list[YamlFile], library: LibraryCompiler) -> list[Policy]:
@@ -36,20 +37,20 @@ class PolicyCompiler:
         self.params = tuple(
             Parameter(name, spec["default"], spec["schema"], spec["description"]) for name, spec in self.data.get("parameters", {}).items()
         )
-        self.scope: dict[str, Shape] = {"params": object_of({p.name: p.schema for p in self.params})}
+        self.scope: dict[str, Shape] = {PARAMS: object_of({p.name: p.schema for p in self.params})}
         self._check_defaults()
 
     def _check_defaults(self) -> None:
         for param in self.params:
-            try:
-                checker = jsonschema_rs.Draft202012Validator(param.schema)
-            except (ValueError, jsonschema_rs.ValidationError) as exc:
+            try:  # the schema itself must be valid, and reach no file or network (docs/hardening.md)
+                user_schema_validator(param.schema)
+            except ValueError as exc:
                 where = self.file.where(("parameters", param.name, "schema"))
                 raise UsageError(f"parameter {param.name}: invalid schema: {exc}", where) from None
-            problems = violations_of(checker, param.default)
-            if problems:
+            problem = parameter_problem(param.schema, param.default)
+            if problem:
                 where = self.file.where(("parameters", param.name, "default"))
-                raise UsageError(f"parameter {param.name}: the default {problems[0].message}", where)
+                raise UsageError(f"parameter {param.name}: the default {problem}", where)
 
     def expression(self, *parts: str | int, located: bool = True) -> Fn:
         fn, _ = compile_expression(self.compiler, self.file, parts, self.scope, located)
@@ -77,11 +78,20 @@ class PolicyCompiler:
         for i, level in enumerate(levels):
             parts = prefix or ("forEach", i)
             items, shape = compile_expression(self.compiler, self.file, (*parts, "in"), self.scope)
+            items = loop_collection(items, self.file.where((*parts, "in")))
             self._check_free(level["as"], (*parts, "as"))
             self.scope[level["as"]] = self.compiler.shapes.items(shape)
             where = self.expression(*parts, "where", located=False) if "where" in level else None
             out.append(Loop(level["as"], items, where, self.file.where((*parts, "where"))))
         return tuple(out)
+
+    def report_target(self) -> Fn:
+        at, shape = compile_expression(self.compiler, self.file, ("report", "at"), self.scope)
+        where = self.file.where(("report", "at"))
+        problem = target_problem(parse_at(self.file, ("report", "at")), shape, self.compiler.shapes)
+        if problem:
+            raise UsageError(problem, where)
+        return report_target(at, where)
 
     def compile(self) -> Policy:
         d = self.data
@@ -94,6 +104,7 @@ class PolicyCompiler:
             d["remediation"].strip(),
             self.params,
             self.file.path,
+            self.file.where(("report", "at")),
         )
         defines = self.bindings("define") if "define" in d else ()
         loops = self.loops()
@@ -107,7 +118,7 @@ class PolicyCompiler:
             self.compiler, self.file, ("report", key), self.scope, escape
         )
         report = Report(
-            self.expression("report", "at"),
+            self.report_target(),
             template("field", escape_segment) if "field" in d["report"] else None,
             template("key"),
             template("message"),

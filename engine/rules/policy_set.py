@@ -11,11 +11,15 @@ from typing import Any, NamedTuple
 from wxcc_policy.errors import UsageError
 from wxcc_policy.inputs.sources import TEST_FILE_SUFFIXES
 from wxcc_policy.inputs.yaml_files import YamlFile, read_yaml_file
+from wxcc_policy.lang.budget import Budget, Limits, document_elements
+from wxcc_policy.lang.names import AS_OF, BUDGET_KEY, DOCUMENT
 from wxcc_policy.lang.runtime import CompiledFunction, Runtime
 from wxcc_policy.rules.library_compiler import LibraryCompiler
 from wxcc_policy.rules.model import DocumentSpec, Env, Fn, LibraryEntry, Policy
 from wxcc_policy.rules.policy_compiler import compile_policies
 from wxcc_policy.validation.schemas import check_file
+
+DEFAULT_LIMITS = Limits()
 
 
 class PolicySet(NamedTuple):
@@ -26,13 +30,15 @@ class PolicySet(NamedTuple):
     entries: dict[str, LibraryEntry]
     digest: str
 
-    def runtime(self, data: Any, as_of: str | None) -> Runtime:
-        """Evaluation state for one document; as_of None means the document's own default."""
+    def runtime(self, data: Any, as_of: str | None, limits: Limits = DEFAULT_LIMITS) -> Runtime:
+        """Evaluation state for one document; as_of None means the document's own default.
+        The document's evaluation budget starts now."""
         base: Env = {name: data.get(name) for name in self.document.root_names}
-        base["document"] = data
-        base["asOf"] = None
+        base[DOCUMENT] = data
+        base[AS_OF] = None
+        base[BUDGET_KEY] = Budget(limits, document_elements(data))
         runtime = Runtime(base, self.values, self.functions)
-        base["asOf"] = as_of if as_of is not None else self.document.as_of(base)
+        base[AS_OF] = as_of if as_of is not None else self.document.as_of(base)
         return runtime
 
     def by_id(self) -> dict[str, Policy]:

@@ -5,7 +5,9 @@ Schemas ship inside the package and are read with importlib.resources.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from functools import cache
 from importlib import resources
 from typing import Any, NamedTuple
@@ -24,16 +26,29 @@ class SchemaViolation(NamedTuple):
     message: str
 
 
+_SUFFIX = ".schema.json"
+
+
+@cache
+def bundled_names() -> frozenset[str]:
+    """The schemas shipped in the package, by name (`snapshot` for snapshot.schema.json)."""
+    root = resources.files("wxcc_policy.schemas")
+    return frozenset(e.name[: -len(_SUFFIX)] for e in root.iterdir() if e.name.endswith(_SUFFIX))
+
+
 @cache
 def load_schema(name: str) -> dict[str, Any]:
-    text = resources.files("wxcc_policy.schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
+    """A bundled schema by name; only those: a name is never a path (`../x` is refused)."""
+    if name not in bundled_names():
+        raise FileNotFoundError(f"no bundled schema named {name!r}")
+    text = resources.files("wxcc_policy.schemas").joinpath(f"{name}{_SUFFIX}").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 
 
 @cache
 def validator(name: str) -> Any:
-    return jsonschema_rs.Draft202012Validator(load_schema(name), validate_formats=True)
+    return jsonschema_rs.Draft202012Validator(load_schema(name), validate_formats=True, formats=FORMATS, retriever=bundled_only)
 
 
 def violations(name: str, instance: Any) -> list[SchemaViolation]:
@@ -41,13 +56,107 @@ def violations(name: str, instance: Any) -> list[SchemaViolation]:
 
 
 def violations_of(checker: Any, instance: Any) -> list[SchemaViolation]:
-    if checker.is_valid(instance):
-        return []
-    found: dict[tuple[str, str], SchemaViolation] = {}
-    for error in checker.iter_errors(instance):
-        for v in _explain(error, instance):
-            found.setdefault((v.pointer, v.message), v)
+    try:
+        if checker.is_valid(instance):
+            return []
+        found: dict[tuple[str, str], SchemaViolation] = {}
+        for error in checker.iter_errors(instance):
+            for v in _explain(error, instance):
+                found.setdefault((v.pointer, v.message), v)
+    except ValueError:  # the validator cannot take the value in (nesting too deep for it)
+        return [too_deep(instance)]
     return list(found.values())
+
+
+MAX_DEPTH = 200  # as the readers' nesting limit (inputs/yaml_reader.py, json_reader.py)
+
+
+def too_deep(instance: Any) -> SchemaViolation:
+    """The first value nested deeper than MAX_DEPTH, found without recursion."""
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(instance, ())]
+    while stack:
+        value, path = stack.pop()
+        if len(path) > MAX_DEPTH:
+            return SchemaViolation(join_pointer(list(path)), f"nesting is deeper than {MAX_DEPTH} levels")
+        children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        stack.extend((child, (*path, key)) for key, child in reversed(list(children)))
+    return SchemaViolation("", "the value cannot be validated (nesting too deep)")
+
+
+# Formats checked by Python's own rules, so that every value the schema admits can be
+# computed with: RFC 3339 dates and date-times in the years 0001 to 9999 (in UTC), without
+# leap seconds (`23:59:60` is valid RFC 3339, but no date library can represent it).
+_DATE_TIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?(?:[Zz]|([+-])([0-9]{2}):([0-9]{2}))")
+
+
+def _is_date(text: str) -> bool:
+    try:
+        return len(text) == 10 and dt.date.fromisoformat(text) is not None
+    except ValueError:
+        return False
+
+
+def _is_date_time(text: str) -> bool:
+    match = _DATE_TIME.fullmatch(text)
+    if match is None:
+        return False
+    year, month, day, hour, minute, second = (int(g) for g in match.groups()[:6])
+    sign, tz_hours, tz_minutes = match.group(8), match.group(9), match.group(10)
+    try:
+        offset = dt.timedelta(hours=int(tz_hours), minutes=int(tz_minutes)) if sign else dt.timedelta(0)
+        zone = dt.timezone(-offset if sign == "-" else offset)
+        dt.datetime(year, month, day, hour, minute, second, tzinfo=zone).astimezone(dt.timezone.utc)
+    except (ValueError, OverflowError):  # a leap second, year 0000, out of range once in UTC
+        return False
+    return True
+
+
+FORMATS = {"date": _is_date, "date-time": _is_date_time}
+_FORMAT_HINTS = {
+    "date": " (YYYY-MM-DD, years 0001 to 9999)",
+    "date-time": " (RFC 3339, years 0001 to 9999 in UTC, no leap second)",
+}
+
+
+def bundled_only(uri: str) -> Any:
+    """$ref resolution: the project's own schemas, by their $id; never a file or the network."""
+    for name in bundled_names():
+        schema = load_schema(name)
+        if schema.get("$id") == uri:
+            return schema
+    raise ValueError(f"{uri} is not resolved: only references inside the schema (#/...) and the bundled schemas are")
+
+
+def user_schema_validator(schema: Any) -> Any:
+    """A validator for a schema written in a policy or configuration file (a parameter's
+    schema). `$ref` resolves inside it, or to a bundled schema by $id; anything else (a file:
+    or http: URI) is refused: loading a shared policy pack must not read files or reach the
+    network (docs/hardening.md). Raises ValueError with a one-line reason."""
+    outside = external_refs(schema)
+    if outside:
+        where, uri = outside[0]
+        raise ValueError(f"$ref {uri!r} at {join_pointer(list(where)) or '/'} points outside the schema; only #/... references are resolved")
+    try:
+        return jsonschema_rs.Draft202012Validator(schema, formats=FORMATS, retriever=bundled_only)
+    except (ValueError, jsonschema_rs.ValidationError) as exc:
+        raise ValueError(" ".join(str(exc).split())[:300]) from None
+
+
+def external_refs(schema: Any) -> list[tuple[tuple[str | int, ...], str]]:
+    """Every `$ref`/`$dynamicRef` that is not a fragment of this schema or a bundled $id."""
+    known = {load_schema(n).get("$id") for n in bundled_names()}
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(schema, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            for key, child in value.items():
+                if key in ("$ref", "$dynamicRef") and isinstance(child, str) and not child.startswith("#") and child.split("#")[0] not in known:
+                    found.append(((*path, key), child))
+                stack.append((child, (*path, key)))
+        elif isinstance(value, list):
+            stack.extend((child, (*path, i)) for i, child in enumerate(value))
+    return sorted(found, key=lambda f: [str(p) for p in f[0]])
 
 
 def _explain(error: Any, instance: Any) -> list[SchemaViolation]:
@@ -68,7 +177,7 @@ def _explain(error: Any, instance: Any) -> list[SchemaViolation]:
         "Enum": lambda: f"{shown} is not one of {', '.join(json.dumps(o) for o in kind.options)}",
         "Constant": lambda: f"{shown} must be {json.dumps(kind.expected_value)}",
         "Pattern": lambda: f"{shown} does not match {kind.pattern}",
-        "Format": lambda: f"{shown} is not a valid {kind.format}",
+        "Format": lambda: f"{shown} is not a valid {kind.format}{_FORMAT_HINTS.get(kind.format, '')}",
         "MinLength": lambda: f"{shown} is shorter than {kind.limit} character(s)",
         "MinItems": lambda: f"list has fewer than {kind.limit} item(s)",
         "Minimum": lambda: f"{shown} is less than the minimum of {kind.limit}",

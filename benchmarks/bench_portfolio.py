@@ -1,0 +1,124 @@
+"""Portfolio benchmark (issue 10): many tenants, in parallel, in flat memory.
+
+Usage: python benchmarks/bench_portfolio.py [--tenants 1000] [--repeat 5] [--workdir DIR]
+
+On generated tenants of 200-1,000 users each (1,000 tenants: about 110 MB of JSON), in
+the same run, alternating the commands so that a drift in the machine's speed hits all:
+  1. `check --jobs 1` within 1.5x the time of json.load over the same files in one process;
+  2. `check --jobs 2` at least 1.7x faster than `--jobs 1`;
+  3. peak RSS of `check --jobs 1` over 2,000 tenants within 1.2x that over 200.
+Medians are printed with min and max; the machine is shared, so read the spread too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+
+LOAD_ALL = "import json, sys, pathlib\nfor p in sorted(pathlib.Path(sys.argv[1]).iterdir()):\n    with open(p, 'rb') as f: json.load(f)\n"
+
+
+def generate_portfolio(directory: Path, tenants: int, seed: int = 10) -> Path:
+    """`tenants` seeded snapshots of 200-1,000 users and 3-8 subscriptions (written once)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    if len(list(directory.glob("tenant-*.json"))) == tenants:
+        return directory
+    rng = random.Random(seed)
+    for i in range(tenants):
+        users, subscriptions = rng.randint(200, 1000), rng.randint(3, 8)
+        doc = generate.generate(users, subscriptions, 12, 0.01, seed * 100_000 + i)
+        doc["tenant"] = {**doc["tenant"], "id": f"org-{i:05d}", "name": f"Tenant {i}"}
+        (directory / f"tenant-{i:05d}.json").write_text(json.dumps(doc, indent=1) + "\n")
+    return directory
+
+
+def check_cmd(directory: Path, jobs: int) -> list[str]:
+    return [sys.executable, "-m", "wxcc_policy", "check", "--quiet", "--format", "json", "--jobs", str(jobs), str(directory)]
+
+
+def _once(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def verified(cmd: list[str]) -> int:
+    """Run once for real: a crash must never be timed as a fast run."""
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode not in (0, 1) or done.stderr:
+        raise SystemExit(f"benchmark aborted: {' '.join(cmd)} exited {done.returncode}: {done.stderr.strip()}")
+    return sum(len(r["findings"]) for r in json.loads(done.stdout)["results"])
+
+
+def interleaved(commands: dict[str, list[str]], repeat: int) -> dict[str, list[float]]:
+    for cmd in commands.values():
+        _once(cmd)  # warm the file cache and byte-code caches
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(repeat):
+        for name, cmd in commands.items():
+            times[name].append(_once(cmd))
+    return times
+
+
+def peak_kib(cmd: list[str]) -> int:
+    done = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], capture_output=True, text=True, check=False)
+    return int(done.stderr.strip().splitlines()[-1])
+
+
+def _line(name: str, runs: list[float]) -> str:
+    return f"{name}: median {statistics.median(runs):.3f} s (min {min(runs):.3f}, max {max(runs):.3f})"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--tenants", type=int, default=1000)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--memory-tenants", type=int, nargs=2, default=(200, 2000), metavar=("SMALL", "LARGE"))
+    ap.add_argument("--workdir", type=Path)
+    args = ap.parse_args(argv)
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="wxcc-portfolio-"))
+    portfolio = generate_portfolio(workdir / f"tenants-{args.tenants}", args.tenants)
+    size = sum(p.stat().st_size for p in portfolio.iterdir())
+    print(f"portfolio: {args.tenants} tenants, {size / 1e6:.1f} MB; python {sys.version.split()[0]}")
+    findings = verified(check_cmd(portfolio, 1))
+    assert findings == verified(check_cmd(portfolio, 2)), "--jobs 2 found something else"
+    print(f"   {findings} findings located to line and column")
+    commands = {
+        "json.load": [sys.executable, "-c", LOAD_ALL, str(portfolio)],
+        "check --jobs 1": check_cmd(portfolio, 1),
+        "check --jobs 2": check_cmd(portfolio, 2),
+    }
+    times = interleaved(commands, args.repeat)
+    for name, runs in times.items():
+        print("   " + _line(name, runs))
+    base, one, two = (statistics.median(times[n]) for n in commands)
+    ratio1, speedup = one / base, one / two
+    print(f"1. check --jobs 1 vs json.load: ratio {ratio1:.2f} (target <= 1.5) {'OK' if ratio1 <= 1.5 else 'MISSED'}")
+    print(f"2. --jobs 2 speed-up over --jobs 1: {speedup:.2f}x (target >= 1.7) {'OK' if speedup >= 1.7 else 'MISSED'}")
+    small_n, large_n = args.memory_tenants
+    small = generate_portfolio(workdir / f"tenants-{small_n}", small_n)
+    large = generate_portfolio(workdir / f"tenants-{large_n}", large_n)
+    if Path("/usr/bin/time").exists():
+        small_kib, large_kib = peak_kib(check_cmd(small, 1)), peak_kib(check_cmd(large, 1))
+        ratio3 = large_kib / small_kib
+        print(
+            f"3. peak RSS, {large_n} vs {small_n} tenants: {large_kib / 1024:.0f} MiB vs {small_kib / 1024:.0f} MiB: "
+            f"ratio {ratio3:.2f} (target <= 1.2) {'OK' if ratio3 <= 1.2 else 'MISSED'}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

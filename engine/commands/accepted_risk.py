@@ -1,0 +1,88 @@
+"""Waivers and baselines on the command line: the options `check` and `baseline` share, and
+the steps that apply them to a run after evaluation (docs/waivers.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import click
+
+if TYPE_CHECKING:  # the evaluation modules load with the commands that run, not at start-up
+    from wxcc_policy.evaluation.baseline import Baseline
+    from wxcc_policy.evaluation.results import RunResult
+    from wxcc_policy.evaluation.waivers import WaiverRule
+
+
+def waiver_file_option(fn: Any) -> Any:
+    return click.option(
+        "--waivers",
+        "waiver_files",
+        multiple=True,
+        type=click.Path(dir_okay=False),
+        metavar="FILE",
+        help="Waiver file (repeatable); joins the `waivers:` of the configuration.",
+    )(fn)
+
+
+def waiver_options(fn: Any) -> Any:
+    """--waivers FILE, --ignore-waivers, --fail-on-unused-waivers."""
+    fn = click.option("--fail-on-unused-waivers", is_flag=True, help="A waiver that matches no finding fails the run (exit 1).")(fn)
+    fn = click.option("--ignore-waivers", is_flag=True, help="Report every finding as if no waiver existed (for audits).")(fn)
+    return waiver_file_option(fn)
+
+
+def baseline_option(fn: Any) -> Any:
+    return click.option(
+        "--baseline",
+        "baseline_file",
+        type=click.Path(dir_okay=False),
+        metavar="FILE",
+        help="Baseline of known findings (`wxcc-policy baseline`): only findings not in it fail the run.",
+    )(fn)
+
+
+class AcceptedRisk(NamedTuple):
+    """What a run is judged against besides the policies: waivers, and a baseline."""
+
+    waivers: tuple[WaiverRule, ...] = ()
+    baseline: Baseline | None = None
+
+
+def load_accepted_risk(opts: dict[str, Any], config: Any, policies: Any) -> AcceptedRisk:
+    """Read before the run, so that a malformed waiver or baseline file stops it at once."""
+    from wxcc_policy.evaluation.baseline import load_baseline
+
+    name = opts.get("baseline_file")
+    return AcceptedRisk(load_waivers(opts, config, policies), load_baseline(Path(name)) if name else None)
+
+
+def apply_accepted_risk(run: RunResult, risk: AcceptedRisk, opts: dict[str, Any], config: Any, policy_ids: tuple[str, ...]) -> RunResult:
+    """Waivers first (a waived finding never fails), then the baseline (an existing one neither)."""
+    from wxcc_policy.evaluation.baseline import compare
+
+    run = waive(run, risk.waivers, opts, config, policy_ids)
+    return run if risk.baseline is None else compare(run, risk.baseline, policy_ids).run
+
+
+def load_waivers(opts: dict[str, Any], config: Any, policies: Any) -> tuple[WaiverRule, ...]:
+    """The configuration's waivers, then each --waivers file's, in order (the first that
+    matches a finding waives it). None with --ignore-waivers: those files are not even read."""
+    from wxcc_policy.evaluation.waivers import check_policy_ids, load_waiver_file
+
+    if opts.get("ignore_waivers"):
+        return ()
+    rules: tuple[WaiverRule, ...] = config.waivers
+    for name in opts.get("waiver_files", ()):
+        rules += load_waiver_file(Path(name), config.max_waiver_days)
+    check_policy_ids(rules, [p.info.id for p in policies.policies])
+    return rules
+
+
+def waive(run: RunResult, rules: tuple[WaiverRule, ...], opts: dict[str, Any], config: Any, policy_ids: tuple[str, ...]) -> RunResult:
+    if opts.get("ignore_waivers"):
+        return run
+    from wxcc_policy.evaluation.waivers import WaiverSettings, apply_waivers
+
+    fail_on_unused = bool(opts.get("fail_on_unused_waivers"))
+    return apply_waivers(run, WaiverSettings(rules, policy_ids, config.waiver_warning_days, fail_on_unused))

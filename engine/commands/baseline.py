@@ -1,0 +1,122 @@
+"""`wxcc-policy baseline`: record today's findings, so that `check --baseline` fails on new ones only."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from wxcc_policy.commands.accepted_risk import waiver_file_option
+from wxcc_policy.commands.check import check_settings, collection_paused, run_many
+from wxcc_policy.commands.options import as_of_option, config_option, load, policy_dir_option, write_output
+from wxcc_policy.commands.progress import many_files_options
+from wxcc_policy.errors import UsageError
+
+DEFAULT_BASELINE = ".wxcc-baseline.json"  # hidden: a directory check never reads it as a snapshot
+_SHOWN_NEW = 10  # new findings listed when an update is refused
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--output",
+    "-o",
+    default=DEFAULT_BASELINE,
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The baseline file to write (with --update: to read and rewrite).",
+)
+@click.option("--update", is_flag=True, help="Rewrite the existing baseline: drop fixed entries; refuse new findings unless --accept-new.")
+@click.option("--accept-new", is_flag=True, help="With --update: record new findings too.")
+@as_of_option
+@config_option
+@policy_dir_option
+@click.option("--select", multiple=True, metavar="ID", help="Run only these policies (repeatable).")
+@click.option("--skip", multiple=True, metavar="ID", help="Do not run these policies (repeatable).")
+@waiver_file_option
+@many_files_options
+def baseline(**opts: Any) -> None:
+    """Record the current findings of snapshots in a baseline file (waived findings excluded)."""
+    with collection_paused():
+        code = _baseline(opts)
+    sys.exit(code)
+
+
+def _baseline(opts: dict[str, Any]) -> int:
+    from wxcc_policy.commands.accepted_risk import load_waivers, waive
+    from wxcc_policy.evaluation.baseline import compare, load_baseline, recorded, render_baseline, updated_entries
+
+    if opts["accept_new"] and not opts["update"]:
+        raise UsageError("--accept-new goes with --update (a new baseline records every finding anyway)")
+    config, policies = load(opts["config_path"], opts["policy_dirs"])
+    settings = check_settings({**opts, "fail_on": None}, config, policies)
+    rules = load_waivers(opts, config, policies)
+    previous = load_baseline(Path(opts["output"])) if opts["update"] else None
+    run, _ = run_many(opts, settings, policies)
+    run = waive(run, rules, opts, config, settings.policy_ids)
+    if _refuse_invalid(run):
+        return 1
+    if previous is None:
+        entries = recorded(run)
+        message = f"{len(entries)} finding(s) recorded"
+    else:
+        comparison = compare(run, previous, settings.policy_ids)
+        entries, new = updated_entries(comparison, opts["accept_new"])
+        if new and not opts["accept_new"]:
+            return _refuse_new(new, previous.path)
+        message = f"{len(entries)} finding(s) recorded: {len(comparison.fixed)} fixed removed, {len(new)} new added"
+    _write_baseline(render_baseline(entries), Path(opts["output"]), updating=previous is not None)
+    click.echo(f"wxcc-policy: baseline {opts['output']}: {message}", err=True)
+    return 0
+
+
+def _write_baseline(text: str, path: Path, updating: bool) -> None:
+    """Like any output, never over a file the run read, except the baseline an update reads
+    in order to rewrite it."""
+    if not updating:
+        write_output(text, str(path))
+        return
+    from wxcc_policy.inputs.read_files import files_read
+    from wxcc_policy.reporters.output_files import refuse_inputs, write_report
+
+    refuse_inputs(path, [p for p in files_read() if not _same_file(p, path)])
+    try:
+        write_report(path, text)
+    except OSError as exc:
+        raise UsageError(f"cannot write the baseline: {exc.strerror or exc}", str(path)) from None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _refuse_invalid(run: Any) -> bool:
+    """A file that could not be evaluated has unknown findings: recording none for it would
+    make all of them `new` later. Its errors are shown; nothing is written."""
+    invalid = [r for r in run.results if r.invalid]
+    if invalid:
+        from wxcc_policy.reporters.text_report import problem_lines
+
+        for result in invalid:
+            for line in problem_lines(result, color=False):
+                click.echo(line, err=True)
+        click.echo(f"wxcc-policy: baseline not written: {len(invalid)} invalid file(s)", err=True)
+    return bool(invalid)
+
+
+def _refuse_new(new: list[Any], path: str) -> int:
+    for entry in new[:_SHOWN_NEW]:
+        click.echo(f"new: {entry.key}", err=True)
+    more = f" (and {len(new) - _SHOWN_NEW} more)" if len(new) > _SHOWN_NEW else ""
+    click.echo(
+        f"wxcc-policy: baseline {path} not updated: {len(new)} new finding(s){more} are not in it; "
+        "fix them, or record them with --accept-new",
+        err=True,
+    )
+    return 1

@@ -1,0 +1,102 @@
+"""`wxcc-policy plan SNAPSHOT CHANGE`: judge a patch before applying it.
+
+With --paired, each argument is a change file (or a directory of them) named
+`X.change.json|yaml|yml`, judged against the snapshot `X.json` (else `X.yaml`, `X.yml`)
+beside it: the form a pre-commit hook passes.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from wxcc_policy.commands.check import collection_paused
+from wxcc_policy.commands.diff import change_options, change_run, emit, settings_and_policies
+from wxcc_policy.errors import UsageError
+
+CHANGE_SUFFIXES = (".change.json", ".change.yaml", ".change.yml")
+SNAPSHOT_SUFFIXES = (".json", ".yaml", ".yml")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@change_options
+@click.option("--paired", is_flag=True, help="PATHS are change files X.change.json|yaml|yml (or directories of them), each beside its snapshot X.json|yaml|yml.")
+@click.option("--write-after", type=click.Path(dir_okay=False), help="Also write the patched snapshot to this file (JSON, atomically).")
+def plan(**opts: Any) -> None:
+    """Judge a change file (JSON Patch or merge patch, JSON or YAML) against SNAPSHOT, in memory.
+
+    Usage: plan SNAPSHOT CHANGE, or plan --paired CHANGE-OR-DIR... The snapshot is never written.
+    Exit 1 when the patch cannot apply, breaks the schema, or adds a finding at or above --fail-on.
+    """
+    with collection_paused():
+        code = _plan(opts)
+    sys.exit(code)
+
+
+def _plan(opts: dict[str, Any]) -> int:
+    from wxcc_policy.evaluation.change import plan_files
+
+    pairs = paired(opts["paths"]) if opts["paired"] else [_two(opts["paths"])]
+    if opts["write_after"] and len(pairs) != 1:
+        raise UsageError("--write-after needs exactly one snapshot and change")
+    settings, policies, config = settings_and_policies(opts)
+    results = []
+    for snapshot, change in pairs:
+        result, after = plan_files(snapshot, change, settings, policies)
+        results.append(result)
+        if opts["write_after"] and after is not None:
+            _write_after(opts["write_after"], after)
+    return emit(change_run(settings, policies, opts["gate"], tuple(results)), opts, config)
+
+
+def _two(paths: tuple[str, ...]) -> tuple[str, str]:
+    if len(paths) != 2:
+        raise UsageError(f"plan takes SNAPSHOT CHANGE (got {len(paths)} path(s)); use --paired for change files beside their snapshots")
+    return paths[0], paths[1]
+
+
+def paired(paths: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(snapshot, change) for each change file named or found under a directory named."""
+    changes: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            changes.extend(p for p in sorted(path.rglob("*")) if p.is_file() and is_change_file(p) and not _hidden(p, path))
+        elif path.is_file():
+            if not is_change_file(path):
+                raise UsageError("not a change file (X.change.json, X.change.yaml or X.change.yml)", given)
+            changes.append(path)
+        else:
+            raise UsageError("no such file or directory", given)
+    return [(str(snapshot_for(c)), str(c)) for c in changes]
+
+
+def is_change_file(path: Path) -> bool:
+    return path.name.lower().endswith(CHANGE_SUFFIXES)
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def snapshot_for(change: Path) -> Path:
+    stem = change.name[: change.name.lower().rindex(".change.")]
+    for suffix in SNAPSHOT_SUFFIXES:
+        candidate = change.with_name(stem + suffix)
+        if candidate.is_file():
+            return candidate
+    raise UsageError(f"no snapshot {stem}.json, {stem}.yaml or {stem}.yml beside this change file", str(change))
+
+
+def _write_after(path: str, data: Any) -> None:
+    from wxcc_policy.reporters.output_files import write_atomic
+
+    try:
+        write_atomic(Path(path), json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        raise UsageError(f"cannot write the patched snapshot: {exc.strerror}", path) from None

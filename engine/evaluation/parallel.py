@@ -1,0 +1,146 @@
+"""Checking many files: worker processes (`--jobs N`), a deterministic share (`--shard K/N`).
+
+The work per file is pipeline.py's; this module only decides which files run where and
+puts the results back in input order, so `--jobs N` gives the same bytes as `--jobs 1`.
+Workers are forked after the policy set is compiled: they inherit it (compiled closures
+cannot be pickled) and send back only small results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from wxcc_policy.errors import UsageError
+from wxcc_policy.evaluation.pipeline import CheckSettings, check_document, check_file, run_result
+from wxcc_policy.evaluation.results import FileResult, RunResult
+from wxcc_policy.inputs.discovery import discover
+from wxcc_policy.inputs.sources import Document, read_document
+from wxcc_policy.rules.policy_set import PolicySet
+
+# What a caller may compute from a document while it is still in memory (the report's
+# per-file overview); it must return something small and picklable.
+Extra = Callable[[Document, FileResult, PolicySet, CheckSettings], Any]
+Progress = Callable[[int, int], None]  # (files done, files in all)
+
+
+class Shard(NamedTuple):
+    k: int  # which share, from 1
+    n: int  # how many shares
+
+    def __str__(self) -> str:
+        return f"{self.k}/{self.n}"
+
+    def holds(self, shown: str) -> bool:
+        """Deterministic by the path alone: the same file lands in the same shard on every
+        runner, whatever else is in the portfolio and in whatever order it is listed."""
+        digest = hashlib.sha256(Path(shown).as_posix().encode("utf-8")).digest()
+        return int.from_bytes(digest[:8], "big") % self.n == self.k - 1
+
+
+def parse_shard(text: str) -> Shard:
+    index, sep, count = text.partition("/")
+    if sep and index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count):
+        return Shard(int(index), int(count))
+    raise UsageError(f"--shard {text!r} is not K/N with 1 <= K <= N (for example 2/4)")
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class FileOutcome(NamedTuple):
+    result: FileResult
+    extra: Any = None
+
+
+def run_files(
+    settings: CheckSettings,
+    policies: PolicySet,
+    jobs: int = 1,
+    shard: Shard | None = None,
+    progress: Progress | None = None,
+    extra: Extra | None = None,
+) -> tuple[RunResult, list[Any]]:
+    """The run over the inputs `settings.paths` names (their shard), and the extras in the same order."""
+    files = [(path, shown) for path, shown in discover(settings.paths) if shard is None or shard.holds(shown)]
+    outcomes: list[FileOutcome] = []
+    for done, outcome in enumerate(_outcomes(files, settings, policies, jobs, extra), start=1):
+        outcomes.append(outcome)
+        if progress is not None:
+            progress(done, len(files))
+    run = run_result(settings, policies, tuple(o.result for o in outcomes))
+    return run, [o.extra for o in outcomes]
+
+
+def _outcomes(
+    files: Sequence[tuple[Path, str]], settings: CheckSettings, policies: PolicySet, jobs: int, extra: Extra | None
+) -> Iterator[FileOutcome]:
+    workers = min(jobs, len(files) // 2)  # a worker for fewer than two files costs more than it saves
+    if workers <= 1:  # in this process: no start-up cost for the few-file pre-commit case
+        for path, shown in files:
+            yield check_one(path, shown, settings, policies, extra)
+        return
+    yield from _in_workers(files, settings, policies, workers, extra)
+
+
+def check_one(path: Path, shown: str, settings: CheckSettings, policies: PolicySet, extra: Extra | None) -> FileOutcome:
+    if extra is None:
+        return FileOutcome(check_file(path, shown, settings, policies))
+    try:
+        document = read_document(path, shown)
+    except OSError as exc:
+        raise UsageError(f"cannot read: {exc.strerror}", shown) from None
+    result = check_document(document, settings, policies)
+    computed = extra(document, result, policies, settings) if isinstance(document, Document) else None
+    return FileOutcome(result, computed)  # the document is released on return
+
+
+# State the forked workers inherit: set just before the pool starts, cleared after.
+_WORK: tuple[Sequence[tuple[Path, str]], CheckSettings, PolicySet, Extra | None] | None = None
+
+
+class _Failure(NamedTuple):
+    """A UsageError crossing the process boundary (rebuilt with its message and place)."""
+
+    message: str
+    where: str
+
+
+def _work(index: int) -> FileOutcome | _Failure:
+    assert _WORK is not None
+    files, settings, policies, extra = _WORK
+    path, shown = files[index]
+    try:
+        return check_one(path, shown, settings, policies, extra)
+    except UsageError as exc:
+        return _Failure(exc.message, exc.where)
+
+
+def _in_workers(
+    files: Sequence[tuple[Path, str]], settings: CheckSettings, policies: PolicySet, workers: int, extra: Extra | None
+) -> Iterator[FileOutcome]:
+    import multiprocessing
+
+    global _WORK
+    _WORK = (files, settings, policies, extra)
+    # Small chunks keep the workers evenly busy and the progress bar moving; ordered
+    # results (imap) keep the output identical to a run in one process.
+    chunk = max(1, min(8, len(files) // (workers * 16)))
+    pool = multiprocessing.get_context("fork").Pool(workers)
+    try:
+        for outcome in pool.imap(_work, range(len(files)), chunksize=chunk):
+            if isinstance(outcome, _Failure):
+                raise UsageError(outcome.message, outcome.where)
+            yield outcome
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+        _WORK = None

@@ -1,0 +1,129 @@
+"""`forecast` as text, JSON (schemas/forecast.schema.json) and Markdown."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from wxcc_policy.evaluation.forecast import Forecast, ForecastEntry
+from wxcc_policy.evaluation.results import FileResult
+
+
+class ForecastRun:
+    """What the reporters need besides the forecast: the tool and policy set."""
+
+    def __init__(self, tool: str, version: str, policy_digest: str, policy_count: int, forecast: Forecast) -> None:
+        self.tool, self.version = tool, version
+        self.policy_digest, self.policy_count = policy_digest, policy_count
+        self.forecast = forecast
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.forecast.file.invalid else 0
+
+
+def _when(entry: ForecastEntry, as_of: str | None) -> str:
+    return f"from {entry.since}" if entry.since else f"today ({as_of})"
+
+
+def _gone(entry: ForecastEntry) -> str:
+    return f" (gone from {entry.until})" if entry.until else ""
+
+
+def render_text(run: ForecastRun, color: bool = False) -> str:
+    fc = run.forecast
+    result = fc.file
+    lines = _input_errors(result)
+    for e in fc.entries:
+        f = e.finding
+        lines.append(f"{result.file}:{f.line}:{f.column}: {_when(e, result.as_of)}: {f.severity} {f.policy} {f.message}{_gone(e)}")
+    lines.append(_summary(fc))
+    return "\n".join(lines) + "\n"
+
+
+def _summary(fc: Forecast) -> str:
+    result = fc.file
+    if result.invalid:
+        return f"{result.file}: invalid input, no forecast."
+    upcoming = len(fc.upcoming)
+    present = len(fc.entries) - upcoming
+    days = f"{fc.evaluation_days} evaluation day{'s' if fc.evaluation_days != 1 else ''}"
+    return f"{result.file}: forecast from {result.as_of} to {fc.until}: {present} present today, {upcoming} upcoming ({days})."
+
+
+def _input_errors(result: FileResult) -> list[str]:
+    out = []
+    if result.parse_error:
+        e = result.parse_error
+        out.append(f"{result.file}:{e.line}:{e.column}: error PARSE {e.message}")
+    out.extend(f"{result.file}:{s.line}:{s.column}: error SCHEMA {s.pointer or '/'}: {s.message}" for s in result.schema_errors)
+    return out
+
+
+def as_dict(run: ForecastRun) -> dict[str, Any]:
+    fc = run.forecast
+    result = fc.file
+    error = result.parse_error
+    return {
+        "version": "1",
+        "tool": {"name": run.tool, "version": run.version},
+        "policySet": {"digest": run.policy_digest, "policies": run.policy_count},
+        "file": result.file,
+        "digest": result.digest,
+        "tenant": result.tenant,
+        "asOf": result.as_of,
+        "until": fc.until,
+        "evaluationDays": fc.evaluation_days,
+        "parseError": None if error is None else {"message": error.message, "line": error.line, "column": error.column},
+        "schemaErrors": [{"pointer": e.pointer, "message": e.message, "line": e.line, "column": e.column} for e in result.schema_errors],
+        "findings": [_entry(e, result.as_of) for e in fc.entries],
+        "summary": {"present": len(fc.entries) - len(fc.upcoming), "upcoming": len(fc.upcoming)},
+    }
+
+
+def _entry(entry: ForecastEntry, as_of: str | None) -> dict[str, Any]:
+    f = entry.finding
+    return {
+        "status": "upcoming" if entry.since else "present",
+        "from": entry.since or as_of,
+        "until": entry.until,
+        "policy": f.policy,
+        "severity": f.severity,
+        "message": f.message,
+        "pointer": f.pointer,
+        "line": f.line,
+        "column": f.column,
+        "key": f.key,
+    }
+
+
+def render_json(run: ForecastRun, color: bool = False) -> str:
+    return json.dumps(as_dict(run), indent=2, ensure_ascii=False) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(run: ForecastRun, color: bool = False) -> str:
+    fc = run.forecast
+    result = fc.file
+    lines = [f"# Forecast of `{result.file}`", ""]
+    errors = _input_errors(result)
+    if errors:
+        lines += ["Invalid input, no forecast:", "", *(f"- `{_cell(e)}`" for e in errors)]
+        return "\n".join(lines) + "\n"
+    lines += [_summary(fc), "", "| from | until | severity | policy | where | message |", "|---|---|---|---|---|---|"]
+    for e in fc.entries:
+        f = e.finding
+        since = e.since or f"today ({result.as_of})"
+        lines.append(f"| {since} | {e.until or ''} | {f.severity} | {f.policy} | {f.line}:{f.column} `{_cell(f.pointer)}` | {_cell(f.message)} |")
+    return "\n".join(lines) + "\n"
+
+
+FORECAST_REPORTERS: dict[str, Callable[[ForecastRun, bool], str]] = {
+    "text": render_text,
+    "json": render_json,
+    "markdown": render_markdown,
+}

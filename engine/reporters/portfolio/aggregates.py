@@ -1,0 +1,132 @@
+"""What a portfolio adds up to: per tenant, per policy, the summary tables and charts' data.
+
+Computed from the JSON-shaped portfolio (model.py) alone, so a merged report and a
+report of one run add up alike.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, NamedTuple
+
+from wxcc_policy.evaluation.results import NOT_FAILING_STATES, SEVERITIES, SEVERITY_RANK
+
+TOP = 10  # rows in the "most errors" and "failing in most tenants" tables
+STATUSES = ("passing", "failing", "invalid")
+
+
+class Tenant(NamedTuple):
+    number: int  # position in the report, for anchors (#tenant-3)
+    file: str
+    tenant: str  # the subject (tenant id), or the file name when the file is invalid
+    status: str  # passing | failing | invalid
+    counts: dict[str, int]  # not-waived findings per severity
+    waived: int
+    result: dict[str, Any]
+    overview: Any
+
+
+class PolicyRow(NamedTuple):
+    id: str
+    title: str
+    severity: str
+    rationale: str
+    remediation: str
+    counts: dict[str, int]
+    tenants: list[Tenant]  # the tenants with a finding of it (not waived)
+
+
+class Aggregates(NamedTuple):
+    tenants: list[Tenant]
+    policies: list[PolicyRow]
+    statuses: dict[str, int]
+    totals: dict[str, int]  # findings per severity, not waived
+    most_errors: list[Tenant]
+    most_failing: list[PolicyRow]
+    waived: list[tuple[Tenant, dict[str, Any]]]  # each waived finding and its tenant
+
+
+def aggregate(portfolio: dict[str, Any]) -> Aggregates:
+    fail_on = SEVERITY_RANK[portfolio["summary"].get("failOn") or "error"]
+    overviews = portfolio["portfolio"].get("overviews") or [None] * len(portfolio["results"])
+    tenants = [_tenant(i, r, o, fail_on) for i, (r, o) in enumerate(zip(portfolio["results"], overviews, strict=True), start=1)]
+    policies = _policies(portfolio["portfolio"].get("policies", []), tenants)
+    totals = dict.fromkeys(SEVERITIES, 0)
+    for t in tenants:
+        for severity, n in t.counts.items():
+            totals[severity] += n
+    statuses = Counter(t.status for t in tenants)
+    most_errors = sorted((t for t in tenants if t.counts["error"]), key=lambda t: (-t.counts["error"], -t.counts["warning"], t.number))
+    most_failing = sorted((p for p in policies if p.tenants), key=lambda p: (-len(p.tenants), p.id))
+    waived = [(t, f) for t in tenants for f in t.result.get("findings", []) if f.get("waived")]
+    return Aggregates(tenants, policies, {s: statuses[s] for s in STATUSES}, totals, most_errors[:TOP], most_failing[:TOP], waived)
+
+
+def _tenant(number: int, result: dict[str, Any], overview: Any, fail_on: int) -> Tenant:
+    counts = dict.fromkeys(SEVERITIES, 0)
+    waived = 0
+    failing = False
+    for f in result.get("findings", []):
+        if f.get("waived"):
+            waived += 1
+            continue
+        counts[f["severity"]] += 1
+        failing = failing or (f.get("state") not in NOT_FAILING_STATES and SEVERITY_RANK[f["severity"]] >= fail_on)
+    invalid = bool(result.get("parseError") or result.get("schemaErrors") or result.get("evalError"))
+    status = "invalid" if invalid else "failing" if failing else "passing"
+    return Tenant(number, result["file"], result.get("tenant") or result["file"], status, counts, waived, result, overview)
+
+
+def _policies(catalog: list[dict[str, Any]], tenants: list[Tenant]) -> list[PolicyRow]:
+    counts: dict[str, dict[str, int]] = {p["id"]: dict.fromkeys(SEVERITIES, 0) for p in catalog}
+    failing: dict[str, list[Tenant]] = {p["id"]: [] for p in catalog}
+    for t in tenants:  # one pass over the findings: portfolios have many tenants
+        seen: set[str] = set()
+        for f in t.result.get("findings", []):
+            if f.get("waived") or f["policy"] not in counts:
+                continue
+            counts[f["policy"]][f["severity"]] += 1
+            if f["policy"] not in seen:
+                seen.add(f["policy"])
+                failing[f["policy"]].append(t)
+    return [
+        PolicyRow(p["id"], p["title"], p["severity"], p["rationale"], p["remediation"], counts[p["id"]], failing[p["id"]]) for p in catalog
+    ]
+
+
+def overview_table(overview: Any) -> tuple[str, list[str], list[list[str]]] | None:
+    """The overview's table as title, column headers and cells (text), when it has one."""
+    if not isinstance(overview, dict) or not isinstance(overview.get("rows"), list):
+        return None
+    rows = [r for r in overview["rows"] if isinstance(r, dict)]
+    columns: list[str] = []
+    for row in rows:
+        columns.extend(k for k in row if k not in columns)
+    cells = [[cell_text(row.get(c)) for c in columns] for row in rows]
+    return str(overview.get("title") or "Overview"), columns, cells
+
+
+def facts_of(overview: Any) -> dict[str, str]:
+    facts = overview.get("facts") if isinstance(overview, dict) else None
+    return {str(k): cell_text(v) for k, v in facts.items()} if isinstance(facts, dict) else {}
+
+
+def fact_names(tenants: list[Tenant]) -> list[str]:
+    names: list[str] = []
+    for t in tenants:
+        names.extend(k for k in facts_of(t.overview) if k not in names)
+    return names
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(cell_text(v) for v in value)
+    return str(value)
+
+
+def location(result: dict[str, Any], finding: dict[str, Any]) -> str:
+    return f"{result['file']}:{finding['line']}:{finding['column']}"

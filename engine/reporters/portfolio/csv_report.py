@@ -1,0 +1,39 @@
+"""CSV: one row per finding (RFC 4180), for spreadsheets; formulas neutralised."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+HEADER = ("tenant", "file", "line", "column", "policy", "severity", "message", "key", "waived")
+# A cell a spreadsheet would run as a formula (CWE-1236): OWASP's advice is to prefix it
+# with a single quote, which shows it as text. Tab and carriage return start formulas too.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def render(portfolio: dict[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180: CRLF, quotes doubled
+    writer.writerow(HEADER)
+    for result in portfolio["results"]:
+        tenant = result.get("tenant") or ""
+        for f in result.get("findings", []):
+            row = (
+                tenant,
+                result["file"],
+                f["line"],
+                f["column"],
+                f["policy"],
+                f["severity"],
+                f["message"],
+                f["key"],
+                f.get("waived", False),
+            )
+            writer.writerow([neutralised(cell) for cell in row])
+    return out.getvalue()
+
+
+def neutralised(value: Any) -> str:
+    text = "true" if value is True else "false" if value is False else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

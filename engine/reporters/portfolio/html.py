@@ -1,0 +1,157 @@
+"""HTML: one self-contained page (inline SVG charts, a little inline script, no request
+to anywhere), rendered by Jinja2 with autoescaping: tenant data is untrusted."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from functools import cache
+from importlib import resources
+from typing import Any, NamedTuple
+
+import jinja2
+from markupsafe import Markup
+
+from wxcc_policy.evaluation.results import SEVERITIES, SEVERITY_RANK
+from wxcc_policy.reporters.portfolio.aggregates import Aggregates, aggregate, fact_names, facts_of, overview_table
+
+COLORS = {"error": "#b03a2e", "warning": "#b7791f", "info": "#1f5f99", "passing": "#1e7b45", "failing": "#b03a2e", "invalid": "#6c3483"}
+CHART_WIDTH = 560
+LABEL_WIDTH = 130
+ROW_HEIGHT = 22
+
+
+class Segment(NamedTuple):
+    name: str
+    value: int
+    x: float
+    width: float
+    color: str
+
+
+class Bar(NamedTuple):
+    label: str
+    y: int
+    segments: list[Segment]
+    end: float
+    total: int
+
+
+class Chart(NamedTuple):
+    id: str
+    title: str
+    description: str
+    width: int
+    height: int
+    label_width: int
+    bars: list[Bar]
+    legend: list[dict[str, str]]
+
+
+def render(portfolio: dict[str, Any]) -> str:
+    agg = aggregate(portfolio)
+    info = portfolio["portfolio"]
+    style, script = _asset("report.css"), _asset("report.js")
+    return _template().render(
+        p=portfolio,
+        info=info,
+        agg=agg,
+        severities=SEVERITIES,
+        rank=SEVERITY_RANK,
+        charts=_charts(agg, info.get("comingUp")),
+        parameters=_parameters(info["settings"]),
+        as_of_text=info["settings"].get("asOf") or "each snapshot's own date (see Inputs)",
+        coming_up=info.get("comingUp"),
+        facts=facts_of,
+        fact_names=fact_names(agg.tenants),
+        overview=overview_table,
+        style=Markup(style),  # our own files, not data: inserted as they are, and hashed for the CSP
+        script=Markup(script),
+        style_hash=_csp_hash(style),
+        script_hash=_csp_hash(script),
+    )
+
+
+@cache
+def _template() -> jinja2.Template:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("wxcc_policy.reporters.portfolio", "templates"),
+        autoescape=True,  # every value is escaped unless marked safe; tenant data never is
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env.get_template("report.html.j2")
+
+
+@cache
+def _asset(name: str) -> str:
+    return resources.files("wxcc_policy.reporters.portfolio").joinpath("templates").joinpath(name).read_text(encoding="utf-8")
+
+
+def _csp_hash(text: str) -> str:
+    """The Content-Security-Policy source that allows exactly this inline element: any
+    script that got into the page some other way would not run."""
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+
+
+def _parameters(settings: dict[str, Any]) -> list[tuple[str, str, str]]:
+    return [
+        (pid, name, json.dumps(value, ensure_ascii=False, sort_keys=True))
+        for pid, params in settings.get("parameters", {}).items()
+        for name, value in params.items()
+    ]
+
+
+def _bars(rows: list[tuple[str, dict[str, int]]]) -> tuple[list[Bar], int]:
+    biggest = max((sum(counts.values()) for _, counts in rows), default=0) or 1
+    scale = (CHART_WIDTH - LABEL_WIDTH - 50) / biggest
+    bars = []
+    for i, (label, counts) in enumerate(rows):
+        x = float(LABEL_WIDTH)
+        segments = []
+        for name, value in counts.items():
+            if value:
+                segments.append(Segment(name, value, round(x, 1), round(max(value * scale, 1.0), 1), COLORS[name]))
+                x += max(value * scale, 1.0)
+        bars.append(Bar(label, 8 + i * ROW_HEIGHT, segments, round(x, 1), sum(counts.values())))
+    return bars, 8 + len(rows) * ROW_HEIGHT + 28
+
+
+def _charts(agg: Aggregates, coming_up: Any) -> list[Chart]:
+    charts = [_findings_chart(agg), _status_chart(agg)]
+    if coming_up and coming_up.get("events"):
+        charts.append(_upcoming_chart(coming_up["events"]))
+    return charts
+
+
+def _upcoming_chart(events: list[dict[str, Any]]) -> Chart:
+    """Upcoming findings per month in which they appear, by severity."""
+    months: dict[str, dict[str, int]] = {}
+    for e in events:
+        months.setdefault(e["since"][:7], dict.fromkeys(SEVERITIES, 0))[e["severity"]] += 1
+    rows = sorted(months.items())
+    bars, height = _bars(rows)
+    described = "; ".join(f"{m}: " + ", ".join(f"{c[s]} {s}" for s in SEVERITIES) for m, c in rows)
+    legend = [{"name": s, "color": COLORS[s]} for s in SEVERITIES]
+    return Chart("chart-upcoming", "Upcoming findings by month", f"Bar chart of the findings the coming days will bring, by month. {described}.",
+                 CHART_WIDTH, height, LABEL_WIDTH, bars, legend)  # fmt: skip
+
+
+def _findings_chart(agg: Aggregates) -> Chart:
+    rows = [(p.id, dict(p.counts)) for p in agg.policies]
+    bars, height = _bars(rows)
+    described = "; ".join(f"{p.id}: " + ", ".join(f"{p.counts[s]} {s}" for s in SEVERITIES) for p in agg.policies)
+    legend = [{"name": s, "color": COLORS[s]} for s in SEVERITIES]
+    return Chart("chart-findings", "Findings by policy", f"Bar chart of findings by policy and severity. {described}.",
+                 CHART_WIDTH, height, LABEL_WIDTH, bars, legend)  # fmt: skip
+
+
+def _status_chart(agg: Aggregates) -> Chart:
+    rows = [(status, {status: n}) for status, n in agg.statuses.items()]
+    bars, height = _bars(rows)
+    described = ", ".join(f"{n} {status}" for status, n in agg.statuses.items())
+    return Chart("chart-status", "Tenants by status", f"Bar chart of tenants by status: {described}.",
+                 CHART_WIDTH, height, LABEL_WIDTH, bars, [])  # fmt: skip

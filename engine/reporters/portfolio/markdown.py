@@ -1,0 +1,86 @@
+"""Markdown: the summary and one section per policy, for a wiki or a CI job summary."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from wxcc_policy.evaluation.results import SEVERITIES
+from wxcc_policy.reporters.portfolio.aggregates import Aggregates, PolicyRow, aggregate, location
+
+# Tenant data is untrusted: table cells must not close the table, open HTML or links.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
+LISTED = 50  # findings listed per policy; the JSON, CSV and HTML reports have them all
+
+
+def cell(value: Any) -> str:
+    text = " ".join(str(value).split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def render(portfolio: dict[str, Any]) -> str:
+    agg = aggregate(portfolio)
+    info = portfolio["portfolio"]
+    lines = ["# Portfolio report", ""]
+    lines += [f"Generated {info['generatedAt']} by {portfolio['tool']['name']} {portfolio['tool']['version']}; "
+              f"policy set `{portfolio['policySet']['digest']}`.", ""]  # fmt: skip
+    lines += _summary(agg)
+    lines += _matrix(agg)
+    lines += _most(agg)
+    lines += ["## Policies", ""]
+    for policy in agg.policies:
+        lines += _policy(policy, portfolio)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _summary(agg: Aggregates) -> list[str]:
+    s = agg.statuses
+    return [
+        "## Summary",
+        "",
+        "| tenants checked | failing | invalid | passing | errors | warnings | info |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {len(agg.tenants)} | {s['failing']} | {s['invalid']} | {s['passing']} | "
+        f"{agg.totals['error']} | {agg.totals['warning']} | {agg.totals['info']} |",
+        "",
+    ]
+
+
+def _matrix(agg: Aggregates) -> list[str]:
+    lines = ["### Findings by policy and severity", "", "| policy | title | " + " | ".join(SEVERITIES) + " | tenants |"]
+    lines.append("|---|---|" + "---:|" * (len(SEVERITIES) + 1))
+    for p in agg.policies:
+        counts = " | ".join(str(p.counts[s]) for s in SEVERITIES)
+        lines.append(f"| [{p.id}](#{p.id.lower()}) | {cell(p.title)} | {counts} | {len(p.tenants)} |")
+    return [*lines, ""]
+
+
+def _most(agg: Aggregates) -> list[str]:
+    lines = ["### Tenants with the most errors", ""]
+    if agg.most_errors:
+        lines += ["| tenant | file | errors | warnings |", "|---|---|---:|---:|"]
+        lines += [f"| {cell(t.tenant)} | {cell(t.file)} | {t.counts['error']} | {t.counts['warning']} |" for t in agg.most_errors]
+    else:
+        lines.append("No tenant has an error.")
+    lines += ["", "### Policies failing in the most tenants", ""]
+    if agg.most_failing:
+        lines += ["| policy | title | tenants |", "|---|---|---:|"]
+        lines += [f"| {p.id} | {cell(p.title)} | {len(p.tenants)} |" for p in agg.most_failing]
+    else:
+        lines.append("No policy has a finding.")
+    return [*lines, ""]
+
+
+def _policy(p: PolicyRow, portfolio: dict[str, Any]) -> list[str]:
+    lines = [f"### {p.id}", "", f"**{cell(p.title)}** ({p.severity})", "", f"*Rationale:* {cell(p.rationale)}", ""]
+    lines += [f"*Remediation:* {cell(p.remediation)}", ""]
+    if not p.tenants:
+        return [*lines, "No tenant fails this policy.", ""]
+    lines += [f"Failing in {len(p.tenants)} tenant(s): " + ", ".join(cell(t.tenant) for t in p.tenants), ""]
+    rows = [(t, f) for t in p.tenants for f in t.result["findings"] if f["policy"] == p.id and not f.get("waived")]
+    lines += ["| tenant | location | message |", "|---|---|---|"]
+    lines += [f"| {cell(t.tenant)} | `{location(t.result, f)}` | {cell(f['message'])} |" for t, f in rows[:LISTED]]
+    if len(rows) > LISTED:
+        lines.append(f"\n… and {len(rows) - LISTED} more findings (see the HTML, CSV or JSON report).")
+    return [*lines, ""]

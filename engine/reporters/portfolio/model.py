@@ -1,0 +1,240 @@
+"""The portfolio: the JSON result of `check`, plus what a report needs beyond it.
+
+Everything a renderer shows is in this one JSON-shaped value, so that a report merged
+from the JSON parts of several shards is rendered exactly like one made in a single run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from wxcc_policy.errors import UsageError
+from wxcc_policy.evaluation.pipeline import CheckSettings
+from wxcc_policy.evaluation.results import FileResult, RunResult
+from wxcc_policy.inputs.sources import Document
+from wxcc_policy.lang.values import EvalError
+from wxcc_policy.reporters import json_report
+from wxcc_policy.rules.model import EvalFailure
+from wxcc_policy.rules.policy_set import PolicySet
+
+PORTFOLIO_VERSION = "1"
+# The library value a report shows of each document, when the loaded libraries define it:
+# {facts: {name: value}, title: string, rows: [{column: value}]} (docs/report.md). The
+# engine knows only this shape; what is in it is data (policies/snapshot-library.yaml).
+OVERVIEW_VALUE = "overview"
+
+
+def per_file(horizon: int | None) -> Callable[[Document, FileResult, PolicySet, CheckSettings], dict[str, Any]]:
+    """What the report takes from each document while it is in memory (in a worker): its
+    overview, and with a horizon, the findings the coming days will bring."""
+
+    def extra(document: Document, result: FileResult, policies: PolicySet, settings: CheckSettings) -> dict[str, Any]:
+        upcoming = _upcoming(document, result, policies, settings, horizon) if horizon is not None else []
+        return {"overview": overview_of(document, result, policies, settings), "upcoming": upcoming}
+
+    return extra
+
+
+def _upcoming(document: Document, result: FileResult, policies: PolicySet, settings: CheckSettings, horizon: int) -> list[dict[str, Any]]:
+    if result.invalid:
+        return []
+    from wxcc_policy.evaluation.forecast import forecast_document  # only with --horizon
+
+    forecast = forecast_document(document, settings._replace(as_of=result.as_of), policies, days=horizon)
+    return [
+        {
+            "since": e.since,
+            "until": e.until,
+            "policy": e.finding.policy,
+            "severity": e.finding.severity,
+            "message": e.finding.message,
+            "line": e.finding.line,
+            "column": e.finding.column,
+            "key": e.finding.key,
+        }
+        for e in forecast.upcoming
+    ]
+
+
+def overview_of(document: Document, result: FileResult, policies: PolicySet, settings: CheckSettings) -> Any:
+    """The document's overview, computed while the document is in memory (in a worker)."""
+    if result.invalid or OVERVIEW_VALUE not in policies.values:
+        return None
+    runtime = policies.runtime(document.data, settings.as_of)
+    try:
+        return _plain(runtime.value(OVERVIEW_VALUE))
+    except (EvalError, EvalFailure):
+        return None  # an overview is a courtesy: it never fails a report
+    finally:
+        runtime.base.clear()  # break the runtime ↔ base cycle (see pipeline.py)
+
+
+def _plain(value: Any) -> Any:
+    """A JSON value: sets as sorted lists, tuples as lists."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (set, frozenset)):
+        return sorted((_plain(v) for v in value), key=str)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def generated_at(environ: dict[str, str]) -> str:
+    """SOURCE_DATE_EPOCH when set (reproducible builds: same inputs, same bytes), else now."""
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        moment = dt.datetime.now(dt.timezone.utc)
+    else:
+        try:
+            moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970") from None
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def settings_of(settings: CheckSettings, horizon: int | None = None) -> dict[str, Any]:
+    """The evaluation settings: two parts may be merged only when these are equal."""
+    return {
+        "asOf": settings.as_of,
+        "horizon": horizon,
+        "failOn": settings.fail_on,
+        "policyIds": list(settings.policy_ids),
+        "parameters": {pid: settings.parameters.get(pid, {}) for pid in settings.policy_ids},
+    }
+
+
+def catalog_of(policies: PolicySet, policy_ids: tuple[str, ...]) -> list[dict[str, Any]]:
+    by_id = policies.by_id()
+    return [
+        {
+            "id": pid,
+            "title": by_id[pid].info.title,
+            "severity": by_id[pid].info.severity,
+            "rationale": " ".join(by_id[pid].info.rationale.split()),
+            "remediation": " ".join(by_id[pid].info.remediation.split()),
+        }
+        for pid in policy_ids
+    ]
+
+
+def build(
+    run: RunResult,
+    extras: list[dict[str, Any] | None],
+    policies: PolicySet,
+    settings: CheckSettings,
+    generated: str,
+    shard: str | None = None,
+    horizon: int | None = None,
+) -> dict[str, Any]:
+    """`extras` are per_file()'s values, one per result (None for a file never read)."""
+    doc = json_report.as_dict(run)
+    taken = [e or {} for e in extras]
+    events = [
+        {"file": r.file, "tenant": r.tenant, **event} for r, e in zip(run.results, taken, strict=True) for event in e.get("upcoming", [])
+    ]
+    doc["portfolio"] = {
+        "version": PORTFOLIO_VERSION,
+        "generatedAt": generated,
+        "settings": settings_of(settings, horizon),
+        "shards": [shard] if shard else [],
+        "policies": catalog_of(policies, settings.policy_ids),
+        "overviews": [e.get("overview") for e in taken],
+        "comingUp": None if horizon is None else {"horizon": horizon, "events": _in_date_order(events, run_files(doc))},
+    }
+    return doc
+
+
+def run_files(doc: dict[str, Any]) -> dict[str, int]:
+    return {r["file"]: i for i, r in enumerate(doc["results"])}
+
+
+def _in_date_order(events: list[dict[str, Any]], order: dict[str, int]) -> list[dict[str, Any]]:
+    return sorted(events, key=lambda e: (e["since"], order.get(e["file"], 0), e["line"], e["column"], e["policy"]))
+
+
+def read_part(path: str) -> dict[str, Any]:
+    """A JSON report written by `report --format json` (one shard's part)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"cannot read: {exc.strerror}", path) from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise UsageError(f"not a JSON report: {exc}", path) from None
+    if not isinstance(data, dict) or not isinstance(data.get("portfolio"), dict) or "results" not in data:
+        raise UsageError("not a JSON report of `wxcc-policy report --format json` (no portfolio section)", path)
+    return data
+
+
+def merge(parts: list[tuple[str, dict[str, Any]]], generated: str) -> dict[str, Any]:
+    """One portfolio from the parts of several shards; refuses parts that were not
+    evaluated alike (policy set, tool version, settings) or that repeat a file."""
+    first_path, first = parts[0]
+    for path, part in parts[1:]:
+        _same_run(first_path, first, path, part)
+    rows = [(r, o) for _, part in parts for r, o in zip(part["results"], _overviews(part), strict=True)]
+    _no_repeats([r["file"] for r, _ in rows])
+    rows.sort(key=lambda row: Path(row[0]["file"]).parts)
+    merged = {key: value for key, value in first.items() if key not in ("results", "summary", "portfolio", "notices")}
+    merged["results"] = [r for r, _ in rows]
+    if any("notices" in part for _, part in parts):
+        merged["notices"] = [n for _, part in parts for n in part.get("notices", [])]
+    merged["summary"] = _summed([part["summary"] for _, part in parts])
+    merged["portfolio"] = {
+        **first["portfolio"],
+        "generatedAt": generated,
+        "shards": sorted({s for _, part in parts for s in part["portfolio"].get("shards", [])}),
+        "overviews": [o for _, o in rows],
+        "comingUp": _merged_coming_up([part for _, part in parts], run_files(merged)),
+    }
+    merged["portfolio"].pop("aggregates", None)  # derived: recomputed by the renderers
+    return merged
+
+
+def _merged_coming_up(parts: list[dict[str, Any]], order: dict[str, int]) -> dict[str, Any] | None:
+    sections = [p["portfolio"].get("comingUp") for p in parts]
+    if sections[0] is None:
+        return None
+    events = [e for section in sections if section for e in section.get("events", [])]
+    return {"horizon": sections[0]["horizon"], "events": _in_date_order(events, order)}
+
+
+def _overviews(part: dict[str, Any]) -> list[Any]:
+    overviews = part["portfolio"].get("overviews")
+    return overviews if isinstance(overviews, list) and len(overviews) == len(part["results"]) else [None] * len(part["results"])
+
+
+def _same_run(first_path: str, first: dict[str, Any], path: str, part: dict[str, Any]) -> None:
+    checks = (
+        ("policy set digest", lambda d: d.get("policySet", {}).get("digest")),
+        ("tool version", lambda d: d.get("tool", {}).get("version")),
+        ("evaluation settings (--as-of, --fail-on, policies, parameters)", lambda d: d["portfolio"].get("settings")),
+    )
+    for label, get in checks:
+        if get(first) != get(part):
+            raise UsageError(f"cannot merge: made with a different {label} than {first_path}", path)
+
+
+def _no_repeats(files: list[str]) -> None:
+    seen: set[str] = set()
+    for name in files:
+        if name in seen:
+            raise UsageError(f"cannot merge: {name} is in more than one part (overlapping shards?)")
+        seen.add(name)
+
+
+def _summed(summaries: list[dict[str, Any]]) -> dict[str, Any]:
+    """Counts add up; the run passed when every part did; the rest is the same in every part."""
+    total: dict[str, Any] = {}
+    for key, value in summaries[0].items():
+        if key == "passed":
+            total[key] = all(bool(s.get(key)) for s in summaries)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            total[key] = sum(int(s.get(key, 0)) for s in summaries)
+        else:
+            total[key] = value
+    return total
