@@ -134,6 +134,19 @@ def test_explain_why_nothing_fired_without_loops(runner) -> None:
     assert "#1 activeOn('2026-11-20') = [{id: 'Sub-100', … (13)}, {id: 'Sub-200', … (13)}]" in out
 
 
+def test_a_policy_without_loops_that_fires(runner, tmp_path: Path) -> None:
+    doc = json.loads((EXAMPLES / "acme-tenant.json").read_text())
+    for sub in doc["subscriptions"]:
+        sub["status"] = "cancelled"
+    path = tmp_path / "none-active.json"
+    path.write_text(json.dumps(doc, indent=1))
+    code, out, _ = run_cli(runner, "explain", "WXCC-SUB-001", str(path))
+    assert code == 0
+    assert "#1 activeOn('2026-11-20') = []" in out
+    assert "Bindings: none" in out and "Failed condition: count(activeOn(asOf)) > 0  →  false" in out
+    assert "Uses: #1 activeOn('2026-11-20')" in out
+
+
 NESTED = """\
 id: ACME-NEST-001
 title: Agents of active subscriptions have an email

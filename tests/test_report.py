@@ -350,3 +350,19 @@ def test_coming_up_with_a_horizon_survives_a_merge(runner, portfolio, tmp_path) 
     report(runner, str(portfolio), "--horizon", "30", "--shard", "2/2", "-o", str(other))
     code, _, err = report(runner, "--merge", str(parts[0]), str(other), "-o", str(html))
     assert code == 2 and "different evaluation settings" in err
+
+
+@pytest.mark.slow
+def test_portfolio_benchmark_runs(tmp_path) -> None:
+    """The benchmark script runs end to end on a tiny portfolio (timing is never asserted)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_portfolio.py"), "--tenants", "8", "--repeat", "1",
+         "--memory-tenants", "4", "8", "--workdir", str(tmp_path)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    for target in ("1. check --jobs 1 vs json.load: ratio", "2. --jobs 2 speed-up over --jobs 1:", "3. peak RSS, 8 vs 4 tenants:"):
+        assert target in done.stdout

@@ -31,6 +31,7 @@ def test_schemas_count() -> None:
         "result.schema.json",
         "policy-test.schema.json",
         "waivers.schema.json",
+        "report.schema.json",
         "baseline.schema.json",
         "explanation.schema.json",
     }

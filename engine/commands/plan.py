@@ -17,8 +17,8 @@ import click
 from wxcc_policy.commands.check import collection_paused
 from wxcc_policy.commands.diff import change_options, change_run, emit, settings_and_policies
 from wxcc_policy.errors import UsageError
+from wxcc_policy.inputs.sources import CHANGE_FILE_SUFFIXES
 
-CHANGE_SUFFIXES = (".change.json", ".change.yaml", ".change.yml")
 SNAPSHOT_SUFFIXES = (".json", ".yaml", ".yml")
 
 
@@ -50,7 +50,7 @@ def _plan(opts: dict[str, Any]) -> int:
         result, after = plan_files(snapshot, change, settings, policies)
         results.append(result)
         if opts["write_after"] and after is not None:
-            _write_after(opts["write_after"], after)
+            _write_after(opts["write_after"], after, (snapshot, change))
     return emit(change_run(settings, policies, opts["gate"], tuple(results)), opts, config)
 
 
@@ -77,7 +77,7 @@ def paired(paths: tuple[str, ...]) -> list[tuple[str, str]]:
 
 
 def is_change_file(path: Path) -> bool:
-    return path.name.lower().endswith(CHANGE_SUFFIXES)
+    return path.name.lower().endswith(CHANGE_FILE_SUFFIXES)
 
 
 def _hidden(path: Path, root: Path) -> bool:
@@ -93,10 +93,12 @@ def snapshot_for(change: Path) -> Path:
     raise UsageError(f"no snapshot {stem}.json, {stem}.yaml or {stem}.yml beside this change file", str(change))
 
 
-def _write_after(path: str, data: Any) -> None:
-    from wxcc_policy.reporters.output_files import write_atomic
+def _write_after(path: str, data: Any, inputs: tuple[str, str]) -> None:
+    """Atomically, and never over the snapshot or the change file themselves."""
+    from wxcc_policy.reporters.output_files import refuse_inputs, write_report
 
+    refuse_inputs(Path(path), [Path(p) for p in inputs])
     try:
-        write_atomic(Path(path), json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        write_report(Path(path), json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     except OSError as exc:
         raise UsageError(f"cannot write the patched snapshot: {exc.strerror}", path) from None

@@ -164,7 +164,7 @@ def _forecast_policy(policy: Policy, horizon: Horizon, seen: _Seen, subject: str
     report = policy.report
     prefix = f"{policy.info.id}:{subject}:"
     lets = report.lets
-    let_names = [name for name, _ in lets]
+    let_names = frozenset(name for name, _ in lets)
 
     def with_lets(scope: dict[str, Any]) -> dict[str, Any]:
         if "@lets" not in scope:
@@ -177,7 +177,7 @@ def _forecast_policy(policy: Policy, horizon: Horizon, seen: _Seen, subject: str
         def rendered(scope: dict[str, Any]) -> str:
             horizon.rendering_keys = True
             try:
-                if any(name in scope for name in let_names):  # a let shadows a name: lets first
+                if not let_names.isdisjoint(scope):  # a let shadows a name: lets first
                     return render_fn(with_lets(scope))
                 try:
                     return render_fn(scope)
@@ -188,7 +188,12 @@ def _forecast_policy(policy: Policy, horizon: Horizon, seen: _Seen, subject: str
 
         return rendered
 
-    key = key_mode(report.key)
+    key_once = key_mode(report.key)
+
+    def key(scope: dict[str, Any]) -> str:  # rendered once per finding: by message(), then by the evaluator
+        if "@key" not in scope:
+            scope["@key"] = key_once(scope)
+        return str(scope["@key"])
 
     def message(scope: dict[str, Any]) -> str:
         if prefix + key(scope) in seen.first:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from wxcc_policy.errors import UsageError
 from wxcc_policy.inputs.read_files import note_read
-from wxcc_policy.inputs.sources import DOCUMENT_SUFFIXES, STDIN, TEST_FILE_SUFFIXES, is_own_report, shown_path, stdin_bytes
+from wxcc_policy.inputs.sources import CHANGE_FILE_SUFFIXES, DOCUMENT_SUFFIXES, STDIN, TEST_FILE_SUFFIXES, is_own_report, shown_path, stdin_bytes
 
 SKIPPED = "hidden files, *.test.yaml files, non-regular files and this tool's own reports are skipped"
 
@@ -41,6 +41,7 @@ def _documents_under(directory: Path) -> Iterator[tuple[Path, str]]:
         if (
             found.suffix.lower() in DOCUMENT_SUFFIXES
             and not found.name.endswith(TEST_FILE_SUFFIXES)
+            and not found.name.lower().endswith(CHANGE_FILE_SUFFIXES)
             and not any(part.startswith(".") for part in relative)
             and found.is_file()
             and not _is_own_report(found)

@@ -22,6 +22,7 @@ from wxcc_policy.inputs.yaml_reader import YamlLocator, parse_yaml
 YAML_SUFFIXES = (".yaml", ".yml")
 DOCUMENT_SUFFIXES = (".json", *YAML_SUFFIXES)
 TEST_FILE_SUFFIXES = (".test.yaml", ".test.yml")  # policy test files: never snapshots, never policies
+CHANGE_FILE_SUFFIXES = (".change.json", ".change.yaml", ".change.yml")  # `plan --paired` change files: never snapshots
 
 
 class Locator(Protocol):

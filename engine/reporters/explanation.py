@@ -1,7 +1,7 @@
 """`explain` output: what the evaluator's tracer recorded, laid out for people or tools.
 
 Each derived value is shown once per run. Those used by several findings (or by the
-policy's `define`s) are listed first, numbered `#n`; a finding refers to them by
+policy's `define`s, or its outer loop's `in`) are listed first, numbered `#n`; a finding refers to them by
 number, and shows inline only the derived values no other finding used. Terms (T,
 `#n`, `[n]`, the notation) are defined in docs/explain.md.
 """
@@ -133,9 +133,9 @@ def _header(ex: Explanation) -> list[str]:
     return [
         f"{i.id} ({i.severity}): {i.title}",
         f"Snapshot {ex.file} (subject {ex.subject}), evaluated as of T = {ex.as_of}: {count}{shown}.",
-        f"Terms: T is the evaluation date (--as-of, else the snapshot's own date); #n numbers a derived value of this run; "
-        f"[n] in a rationale cites point n of the source article; values are written in the policy language's notation, "
-        f"a shortened one ending with … (its full size). See {TERMS_DOC}.",
+        "Terms: T = the evaluation date (--as-of, else the snapshot's own date); #n = a derived value of this run; "
+        "[n] = point n of the source article.",
+        f"Values are in the policy language's notation; a shortened one ends with … and its full size. See {TERMS_DOC}.",
     ]
 
 
@@ -233,7 +233,7 @@ def _finding(ex: Explanation, plan: Layout, index: int, finding: Finding, traced
         "",
         f"Finding {index + 1} of {len(ex.findings)}: {finding.pointer} (line {finding.line}, column {finding.column}), key {finding.key}",
         f"  {finding.message}",
-        "  Bindings:",
+        "  Bindings:" if traced.bindings else "  Bindings: none (the policy has no forEach, let or report.let)",
     ]
     lines += [f"    {_binding(b)}" for b in traced.bindings]
     lines.append(f"  Failed condition: {condition_text(ex)}  →  {notation(traced.condition)}")

@@ -136,8 +136,8 @@ def _upcoming_chart(events: list[dict[str, Any]]) -> Chart:
     bars, height = _bars(rows)
     described = "; ".join(f"{m}: " + ", ".join(f"{c[s]} {s}" for s in SEVERITIES) for m, c in rows)
     legend = [{"name": s, "color": COLORS[s]} for s in SEVERITIES]
-    return Chart("chart-upcoming", "Upcoming findings by month", f"Bar chart of the findings the coming days will bring, by month. {described}.",
-                 CHART_WIDTH, height, LABEL_WIDTH, bars, legend)  # fmt: skip
+    described = f"Bar chart of the findings the coming days will bring, by month. {described}."
+    return Chart("chart-upcoming", "Upcoming findings by month", described, CHART_WIDTH, height, LABEL_WIDTH, bars, legend)
 
 
 def _findings_chart(agg: Aggregates) -> Chart:

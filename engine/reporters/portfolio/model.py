@@ -12,13 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from wxcc_policy.errors import UsageError
+from wxcc_policy.errors import EvalError, EvalFailure, UsageError
 from wxcc_policy.evaluation.pipeline import CheckSettings
 from wxcc_policy.evaluation.results import FileResult, RunResult
 from wxcc_policy.inputs.sources import Document
-from wxcc_policy.lang.values import EvalError
 from wxcc_policy.reporters import json_report
-from wxcc_policy.rules.model import EvalFailure
 from wxcc_policy.rules.policy_set import PolicySet
 
 PORTFOLIO_VERSION = "1"
@@ -64,7 +62,7 @@ def overview_of(document: Document, result: FileResult, policies: PolicySet, set
     """The document's overview, computed while the document is in memory (in a worker)."""
     if result.invalid or OVERVIEW_VALUE not in policies.values:
         return None
-    runtime = policies.runtime(document.data, settings.as_of)
+    runtime = policies.runtime(document.data, settings.as_of, settings.limits)
     try:
         return _plain(runtime.value(OVERVIEW_VALUE))
     except (EvalError, EvalFailure):

@@ -1,0 +1,219 @@
+"""What every fuzzed run must satisfy, and the hostile material the strategies draw from.
+
+A run is the CLI's own main(), in-process (docs/hardening.md, "The fuzz suite").
+Properties, for every input:
+- the exit code is 0, 1 or 2;
+- no `internal error`, no traceback, on stdout or stderr;
+- a diagnostic about an input file names its line and column;
+- in the JSON result, every parse, schema and evaluation error has a line and column;
+- the inputs are byte-identical afterwards;
+- a second run prints the same bytes and exits the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+from hypothesis import HealthCheck, settings
+
+#: The bounded suite (CI) runs this many examples per property; the soak (`pytest -m fuzz`)
+#: multiplies it by WXCC_FUZZ_SCALE (default 20).
+SOAK_SCALE = int(os.environ.get("WXCC_FUZZ_SCALE", "20"))
+RUNS: list[int] = [0]  # in-process runs of main() so far (reported by the suite's last test)
+
+
+def bounded(examples: int, soak: bool = False) -> Any:
+    """Hypothesis settings: derandomized and bounded for CI, random and long for the soak."""
+    return settings(
+        max_examples=examples * SOAK_SCALE if soak else examples,
+        deadline=None,
+        database=None,
+        derandomize=not soak,
+        suppress_health_check=list(HealthCheck),
+        print_blob=soak,
+    )
+
+
+def _runner() -> CliRunner:
+    try:  # click < 8.2 mixes stderr into stdout unless told not to
+        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]
+    except TypeError:
+        return CliRunner()
+
+
+def run_main(args: Sequence[str]) -> tuple[int, bytes, bytes]:
+    from wxcc_policy.cli import main
+
+    RUNS[0] += 1
+    with _runner().isolation() as streams:
+        code = main(list(args))
+        return code, streams[0].getvalue(), streams[1].getvalue()
+
+
+def digests(paths: Sequence[Path]) -> dict[Path, str]:
+    out = {}
+    for path in paths:
+        for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            if file.is_file():
+                out[file] = hashlib.sha256(file.read_bytes()).hexdigest()
+    return out
+
+
+def sane_run(args: Sequence[str], inputs: Sequence[Path]) -> tuple[int, str, str]:
+    """Run twice; assert every property of the module docstring; return the first run."""
+    before = digests(inputs)
+    first = run_main(args)
+    second = run_main(args)
+    code, out_bytes, err_bytes = first
+    out, err = out_bytes.decode("utf-8"), err_bytes.decode("utf-8")  # valid UTF-8, or this fails
+    context = f"args={list(args)}\nstdout={out[:2000]}\nstderr={err[:2000]}"
+    assert code in (0, 1, 2), context
+    for text in (out, err):
+        assert "internal error" not in text and "Traceback" not in text, context
+    assert second == first, "a second run gave other bytes\n" + context
+    assert digests(inputs) == before, "an input was modified\n" + context
+    _located(err, inputs, context)
+    if out.startswith("{") and "--format" in args and "json" in args:
+        _json_located(json.loads(out), context)
+    return code, out, err
+
+
+def _located(err: str, inputs: Sequence[Path], context: str) -> None:
+    """An error about the content of an input file names its line and column."""
+    for line in err.splitlines():
+        assert line.startswith("wxcc-policy: error: ") or line.startswith("Error: ") or line.startswith("Usage: ") or not line.strip(), context
+        for path in inputs:
+            name = str(path)
+            if path.is_file() and f"{name}:" in line and not re.search(re.escape(name) + r":\d+:\d+: ", line):
+                raise AssertionError("a diagnostic about a file without its line and column\n" + context)
+
+
+def _json_located(result: Any, context: str) -> None:
+    for file in result.get("results", []):
+        problems = [file.get("parseError"), file.get("evalError"), *file.get("schemaErrors", [])]
+        for p in problems:
+            if p is not None:
+                assert p["line"] >= 1 and p["column"] >= 1 and "\n" not in p["message"], context
+
+
+# Material for mutations: what the 4,500-snapshot fuzzing pass of issue 12 found useful.
+HOSTILE_TEXT = [
+    "{",
+    "}",
+    "[",
+    "]",
+    '"',
+    ",",
+    ":",
+    "\\",
+    "\\ud800",
+    '"\\ud800"',
+    '"\\udc00\\ud800"',
+    "1e400",
+    "-1e400",
+    "9" * 4400,
+    "NaN",
+    "Infinity",
+    "null",
+    "true",
+    "0.5",
+    "-0",
+    "[" * 300 + "]" * 300,
+    "[" * 1200,
+    "&a [1]",
+    "*a",
+    "*undefined",
+    "<<: *a",
+    "!!int x",
+    "!!float y",
+    "!!python/object/apply:os.system ['true']",
+    "!!binary aGk=",
+    "? [a]\n: b",
+    "{1: a}",
+    "{~: a}",
+    "---\n",
+    "\x00",
+    "\x01",
+    "\x1b[31m",
+    "\ufeff",
+    "\t",
+    "\r",
+    "\r\n",
+    "\u2028",
+    "😀",
+    '"0000-01-01T00:00:00Z"',
+    '"0001-01-01T00:00:00+01:00"',
+    '"9999-12-31T00:00:00Z"',
+    '"2026-06-30T23:59:60Z"',
+    '"2026-02-30"',
+    '"0999-01-01"',
+    '"2026-13-01"',
+]
+
+HOSTILE_VALUES: list[Any] = [
+    None,
+    True,
+    0,
+    -1,
+    10**30,
+    1.5,
+    "",
+    "x" * 300,
+    "😀",
+    [],
+    {},
+    [[[[[]]]]],
+    {"": {"": {}}},
+    "0000-01-01",
+    "0001-01-01",
+    "0999-01-01",
+    "9999-12-31",
+    "2026-02-29",
+    "0001-01-01T00:00:00+01:00",
+    "9999-12-31T23:59:59-01:00",
+    "2026-06-30T23:59:60Z",
+    "2026-11-20T09:00:00.123456789Z",
+    "active",
+    "expired",
+    "cancelled",
+    "named",
+    "concurrent",
+    "vpop",
+    "agent",
+    "admin",
+    "Sub-1",
+    "u-1",
+]
+
+
+def paths_of(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path to a value inside a JSON document (the root excluded)."""
+    out: list[tuple[Any, ...]] = []
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in items:
+        out.append((*prefix, key))
+        out.extend(paths_of(child, (*prefix, key)))
+    return out
+
+
+def replaced(doc: Any, path: tuple[Any, ...], value: Any) -> Any:
+    """A copy of `doc` with the value at `path` replaced (or removed, when value is REMOVE)."""
+    copy = json.loads(json.dumps(doc))
+    parent = copy
+    for key in path[:-1]:
+        parent = parent[key]
+    if value is REMOVE:
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = value
+    return copy
+
+
+REMOVE = object()

@@ -1,0 +1,386 @@
+"""Property-based fuzzing of the CLI (issue 12 §7): snapshots (mutated and drawn from the
+snapshot schema), policy expressions, configurations, policy test files and change files.
+
+Each property runs bounded and derandomized in CI (marked slow: `pytest -m "not slow"`
+skips it in the inner loop), and again as a long random soak with `pytest -m fuzz tests/fuzz`
+(WXCC_FUZZ_SCALE times as many examples, default 20). The invariants are in fuzzing.py.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import EXAMPLES, ROOT
+from fuzzing import HOSTILE_TEXT, HOSTILE_VALUES, REMOVE, RUNS, bounded, paths_of, replaced, sane_run
+from hypothesis import given
+from hypothesis import strategies as st
+
+ACME = EXAMPLES / "acme-tenant.json"
+VIOLATIONS = EXAMPLES / "violations-tenant.yaml"
+CUSTOM = ROOT / "examples" / "custom-policies"
+EMAIL_POLICY = (CUSTOM / "ACME-EMAIL-001.yaml").read_text()
+BASE_DOCS = [json.loads(ACME.read_text()), yaml.safe_load(VIOLATIONS.read_text())]
+
+# The number of examples each property runs in CI (the count the closing note reports).
+EXAMPLES_PER_PROPERTY = {
+    "mutated snapshots": 120,
+    "schema-drawn snapshots": 40,
+    "policy expressions": 100,
+    "configurations": 50,
+    "policy test files": 50,
+    "change files (plan)": 40,
+}
+
+
+@pytest.fixture
+def soak(request: pytest.FixtureRequest) -> None:
+    if "fuzz" not in (request.config.option.markexpr or ""):
+        pytest.skip("the soak runs with `pytest -m fuzz tests/fuzz`")
+
+
+def _workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("fuzz")
+
+
+# --- mutations ------------------------------------------------------------------------
+
+
+@st.composite
+def structural(draw: st.DrawFn, doc: Any) -> Any:
+    """Replace, remove or re-type a few values of a document."""
+    for _ in range(draw(st.integers(0, 3))):
+        paths = paths_of(doc)
+        if not paths:
+            break
+        path = draw(st.sampled_from(paths))
+        value = draw(st.sampled_from([REMOVE, *HOSTILE_VALUES]))
+        doc = replaced(doc, path, value)
+    return doc
+
+
+@st.composite
+def byte_mutations(draw: st.DrawFn, text: str) -> str:
+    """Delete, insert hostile text at, or duplicate a few ranges of a document's text."""
+    for _ in range(draw(st.integers(0, 3))):
+        if not text:
+            break
+        i = draw(st.integers(0, len(text)))
+        kind = draw(st.sampled_from(["insert", "delete", "duplicate", "truncate"]))
+        if kind == "insert":
+            text = text[:i] + draw(st.sampled_from(HOSTILE_TEXT) | st.text(max_size=8)) + text[i:]
+        elif kind == "delete":
+            text = text[:i] + text[i + draw(st.integers(1, 40)) :]
+        elif kind == "duplicate":
+            j = min(len(text), i + draw(st.integers(1, 200)))
+            text = text[:j] + text[i:j] + text[j:]
+        else:
+            text = text[:i]
+    return text
+
+
+def _serialise(draw: st.DrawFn, doc: Any) -> tuple[str, str]:
+    """The document as JSON (in one of several layouts) or YAML, and the file suffix."""
+    style = draw(st.sampled_from(["json2", "json1", "compact", "yaml", "yaml-flow"]))
+    if style == "yaml":
+        return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), ".yaml"
+    if style == "yaml-flow":
+        return yaml.safe_dump(doc, default_flow_style=True, allow_unicode=True), ".yml"
+    indent = {"json2": 2, "json1": 1, "compact": None}[style]
+    return json.dumps(doc, indent=indent, ensure_ascii=draw(st.booleans())), ".json"
+
+
+@st.composite
+def mutated_snapshot(draw: st.DrawFn) -> tuple[bytes, str]:
+    doc = draw(structural(draw(st.sampled_from(BASE_DOCS))))
+    text, suffix = _serialise(draw, doc)
+    text = draw(byte_mutations(text))
+    raw = text.encode("utf-8", "surrogatepass")
+    if draw(st.integers(0, 9)) == 0:  # sometimes bytes that are not UTF-8 at all
+        i = draw(st.integers(0, len(raw)))
+        raw = raw[:i] + draw(st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\x00"])) + raw[i:]
+    return raw, suffix
+
+
+def _check_snapshot(directory: Path, raw: bytes, suffix: str) -> None:
+    path = directory / f"tenant{suffix}"
+    path.write_bytes(raw)
+    for fmt in ("json", "text"):
+        sane_run(["check", "--format", fmt, "--fail-on", "info", str(path)], [path])
+
+
+# --- snapshots ------------------------------------------------------------------------
+
+
+def test_mutated_snapshots(tmp_path_factory: pytest.TempPathFactory) -> None:
+    directory = _workdir(tmp_path_factory)
+
+    @bounded(EXAMPLES_PER_PROPERTY["mutated snapshots"])
+    @given(mutated_snapshot())
+    def prop(case: tuple[bytes, str]) -> None:
+        _check_snapshot(directory, *case)
+
+    prop()
+
+
+@pytest.mark.fuzz
+def test_mutated_snapshots_soak(soak: None, tmp_path_factory: pytest.TempPathFactory) -> None:
+    directory = _workdir(tmp_path_factory)
+
+    @bounded(EXAMPLES_PER_PROPERTY["mutated snapshots"], soak=True)
+    @given(mutated_snapshot())
+    def prop(case: tuple[bytes, str]) -> None:
+        _check_snapshot(directory, *case)
+
+    prop()
+
+
+def _schema_strategy() -> Any:
+    from hypothesis_jsonschema import from_schema
+
+    schema = json.loads((ROOT / "schemas" / "snapshot.schema.json").read_text())
+    return from_schema(schema)
+
+
+def _check_drawn(directory: Path, doc: Any) -> None:
+    path = directory / "drawn.json"
+    path.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    code, out, _ = sane_run(["check", "--format", "json", "--fail-on", "info", str(path)], [path])
+    result = json.loads(out)["results"][0]
+    assert result["parseError"] is None  # schema-valid JSON always parses
+
+
+def test_schema_drawn_snapshots(tmp_path_factory: pytest.TempPathFactory) -> None:
+    directory = _workdir(tmp_path_factory)
+
+    @bounded(EXAMPLES_PER_PROPERTY["schema-drawn snapshots"])
+    @given(_schema_strategy())
+    def prop(doc: Any) -> None:
+        _check_drawn(directory, doc)
+
+    prop()
+
+
+@pytest.mark.fuzz
+def test_schema_drawn_snapshots_soak(soak: None, tmp_path_factory: pytest.TempPathFactory) -> None:
+    directory = _workdir(tmp_path_factory)
+
+    @bounded(EXAMPLES_PER_PROPERTY["schema-drawn snapshots"], soak=True)
+    @given(_schema_strategy())
+    def prop(doc: Any) -> None:
+        _check_drawn(directory, doc)
+
+    prop()
+
+
+# --- policy expressions ---------------------------------------------------------------
+
+_NAMES = ["user", "user.id", "user.email", "user.roles", "users", "subscriptions", "asOf", "params.allowedDomains", "domain", "document", "x"]
+_FUNCTIONS = ["count", "sum", "abs", "split", "set", "distinct", "addDays", "matches", "lower", "join", "slice", "index", "countBy", "max", "first", "date"]
+_LITERALS = ["0", "1", "-1", "2.5", "'a'", "''", "'(a+)+$'", "null", "true", "[]", "[1, 2]", "{}", "'2026-02-30'", "'9999-12-31'", "3000000", "9" * 40]
+_OPERATORS = ["+", "-", "*", "/", "%", "==", "!=", "<", ">=", "and", "or", "in", "??"]
+
+
+def expressions() -> Any:
+    leaf = st.sampled_from(_NAMES + _LITERALS)
+
+    def extend(inner: Any) -> Any:
+        binary = st.tuples(inner, st.sampled_from(_OPERATORS), inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})")
+        call = st.tuples(st.sampled_from(_FUNCTIONS), st.lists(inner, max_size=3)).map(lambda t: f"{t[0]}({', '.join(t[1])})")
+        other = inner.map(lambda e: f"not {e}") | inner.map(lambda e: f"[{e}]") | inner.map(lambda e: f"{e}.id")
+        return binary | call | other
+
+    tree = st.recursive(leaf, extend, max_leaves=8)
+    junk = st.text(alphabet="()[]{}.,'\"!?:|&<>=+-*/ abc019\\\n", max_size=12)
+    return tree | st.tuples(tree, junk).map("".join)
+
+
+def _check_expression(directory: Path, expression: str) -> None:
+    pack = directory / "pack"
+    pack.mkdir(exist_ok=True)
+    policy = pack / "FUZZ-001.yaml"
+    text = EMAIL_POLICY.replace("id: ACME-EMAIL-001", "id: FUZZ-001")
+    text = text.replace('assert: "user.email != null and domain in params.allowedDomains"', f"assert: {json.dumps(expression)}")
+    policy.write_text(text, encoding="utf-8")
+    sane_run(["check", "--format", "json", "--select", "FUZZ-001", "--policy-dir", str(pack), str(ACME)], [policy])
+
+
+def test_policy_expressions(tmp_path_factory: pytest.TempPathFactory) -> None:
+    directory = _workdir(tmp_path_factory)
+
+    @bounded(EXAMPLES_PER_PROPERTY["policy expressions"])
+    @given(expressions())
+    def prop(expression: str) -> None:
+        _check_expression(directory, expression)
+
+    prop()
+
+
+@pytest.mark.fuzz
+def test_policy_expressions_soak(soak: None, tmp_path_factory: pytest.TempPathFactory) -> None:
+    directory = _workdir(tmp_path_factory)
+
+    @bounded(EXAMPLES_PER_PROPERTY["policy expressions"], soak=True)
+    @given(expressions())
+    def prop(expression: str) -> None:
+        _check_expression(directory, expression)
+
+    prop()
+
+
+# --- configurations -------------------------------------------------------------------
+
+_CONFIG_VALUES = st.sampled_from(
+    [
+        *HOSTILE_VALUES,
+        "text",
+        "json",
+        "warning",
+        ["WXCC-ACC-001"],
+        ["NOPE-1"],
+        ["."],
+        ["/nonexistent"],
+        {"expiryWarningDays": 1.0},
+        {"expiryWarningDays": 3000000},
+        {"allowedDomains": []},
+        {"maxSteps": -1},
+    ]
+)
+_CONFIG_KEYS = st.sampled_from(["parameters", "format", "failOn", "policyDirs", "select", "skip", "limits", "waivers", "unknownKey"])
+
+
+@st.composite
+def configurations(draw: st.DrawFn) -> str:
+    config = draw(st.dictionaries(_CONFIG_KEYS, _CONFIG_VALUES, max_size=4))
+    return draw(byte_mutations(yaml.safe_dump(config, allow_unicode=True)))
+
+
+def _check_config(directory: Path, text: str) -> None:
+    config = directory / "config.yaml"
+    config.write_bytes(text.encode("utf-8", "surrogatepass"))
+    sane_run(["check", "--format", "json", "--config", str(config), str(ACME)], [config])
+
+
+def test_configurations(tmp_path_factory: pytest.TempPathFactory) -> None:
+    directory = _workdir(tmp_path_factory)
+
+    @bounded(EXAMPLES_PER_PROPERTY["configurations"])
+    @given(configurations())
+    def prop(text: str) -> None:
+        _check_config(directory, text)
+
+    prop()
+
+
+@pytest.mark.fuzz
+def test_configurations_soak(soak: None, tmp_path_factory: pytest.TempPathFactory) -> None:
+    directory = _workdir(tmp_path_factory)
+
+    @bounded(EXAMPLES_PER_PROPERTY["configurations"], soak=True)
+    @given(configurations())
+    def prop(text: str) -> None:
+        _check_config(directory, text)
+
+    prop()
+
+
+# --- policy test files ----------------------------------------------------------------
+
+_TEST_FILE = yaml.safe_load((CUSTOM / "tests" / "custom.test.yaml").read_text().replace("../../tenants/acme-tenant.json", str(ACME)))
+
+
+@st.composite
+def test_files(draw: st.DrawFn) -> str:
+    doc = draw(structural(_TEST_FILE))
+    return draw(byte_mutations(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)))
+
+
+def _check_test_file(directory: Path, text: str) -> None:
+    path = directory / "fuzz.test.yaml"
+    path.write_bytes(text.encode("utf-8", "surrogatepass"))
+    sane_run(["test", "--format", "json", "--policy-dir", str(CUSTOM), str(path)], [path])
+
+
+def test_policy_test_files(tmp_path_factory: pytest.TempPathFactory) -> None:
+    directory = _workdir(tmp_path_factory)
+
+    @bounded(EXAMPLES_PER_PROPERTY["policy test files"])
+    @given(test_files())
+    def prop(text: str) -> None:
+        _check_test_file(directory, text)
+
+    prop()
+
+
+@pytest.mark.fuzz
+def test_policy_test_files_soak(soak: None, tmp_path_factory: pytest.TempPathFactory) -> None:
+    directory = _workdir(tmp_path_factory)
+
+    @bounded(EXAMPLES_PER_PROPERTY["policy test files"], soak=True)
+    @given(test_files())
+    def prop(text: str) -> None:
+        _check_test_file(directory, text)
+
+    prop()
+
+
+# --- change files (`plan`) ------------------------------------------------------------
+
+_POINTERS = ["/users/0/subscriptionId", "/users/-", "/subscriptions/0/endDate", "/tenant/id", "/capturedAt", "/nope/0", "", "/users/99", "/~2"]
+
+
+@st.composite
+def change_files(draw: st.DrawFn) -> tuple[str, str]:
+    """A JSON Patch or a merge patch, as JSON or YAML, sometimes mangled."""
+    if draw(st.booleans()):
+        ops = st.fixed_dictionaries(
+            {"op": st.sampled_from(["add", "remove", "replace", "move", "copy", "test", "bogus"]), "path": st.sampled_from(_POINTERS)},
+            optional={"value": st.sampled_from(HOSTILE_VALUES), "from": st.sampled_from(_POINTERS)},
+        )
+        change: Any = draw(st.lists(ops, max_size=4))
+    else:
+        change = draw(structural({"tenant": {"name": "x"}, "users": BASE_DOCS[0]["users"][:1]}))
+    if draw(st.booleans()):
+        return draw(byte_mutations(json.dumps(change, indent=2))), ".json"
+    return draw(byte_mutations(yaml.safe_dump(change, allow_unicode=True))), ".yaml"
+
+
+def _check_change(directory: Path, change: tuple[str, str]) -> None:
+    text, suffix = change
+    path = directory / f"change{suffix}"
+    path.write_bytes(text.encode("utf-8", "surrogatepass"))
+    sane_run(["plan", "--format", "json", str(ACME), str(path)], [path, ACME])
+
+
+@pytest.mark.skipif(not (ROOT / "engine" / "commands" / "plan.py").exists(), reason="no `plan` command")
+def test_change_files(tmp_path_factory: pytest.TempPathFactory) -> None:
+    directory = _workdir(tmp_path_factory)
+
+    @bounded(EXAMPLES_PER_PROPERTY["change files (plan)"])
+    @given(change_files())
+    def prop(change: tuple[str, str]) -> None:
+        _check_change(directory, change)
+
+    prop()
+
+
+@pytest.mark.fuzz
+def test_change_files_soak(soak: None, tmp_path_factory: pytest.TempPathFactory) -> None:
+    directory = _workdir(tmp_path_factory)
+
+    @bounded(EXAMPLES_PER_PROPERTY["change files (plan)"], soak=True)
+    @given(change_files())
+    def prop(change: tuple[str, str]) -> None:
+        _check_change(directory, change)
+
+    prop()
+
+
+def test_zz_the_suite_ran_its_inputs() -> None:
+    """Not a property: records how many runs of main() the properties above made (two per
+    input and format, for the determinism check), so the count in docs/hardening.md stays true."""
+    print(f"fuzz: {sum(EXAMPLES_PER_PROPERTY.values())} inputs per CI run, {RUNS[0]} runs of main() in this session")
+    assert RUNS[0] == 0 or RUNS[0] >= 2 * sum(EXAMPLES_PER_PROPERTY.values()) - 2 * EXAMPLES_PER_PROPERTY["change files (plan)"]
