@@ -146,7 +146,7 @@ def _mirror(tmp_path: Path) -> Path:
 
 def _readme_snippet() -> str:
     readme = (ROOT / "README.md").read_text()
-    return next(body for lang, body in FENCE.findall(readme) if lang == "yaml" and "id: wxcc-policy" in body)
+    return next(body for lang, body in FENCE.findall(readme) if lang == "yaml" and "repos:" in body and "id: wxcc-policy\n" in body)
 
 
 @pytest.mark.slow

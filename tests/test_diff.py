@@ -24,7 +24,7 @@ def _write(path: Path, doc: dict[str, Any]) -> str:
 
 
 def _diff(runner: Any, *args: str) -> tuple[int, dict[str, Any]]:
-    code, out, err = run_cli(runner, "diff", "--format", "json", *args)
+    code, out, _ = run_cli(runner, "diff", "--format", "json", *args)
     result = json.loads(out)
     jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(result)
     return code, result
@@ -137,3 +137,24 @@ def test_missing_file(runner: Any, tmp_path: Path) -> None:
     before = _write(tmp_path / "before.json", minimal_snapshot())
     code, out, err = run_cli(runner, "diff", before, str(tmp_path / "nope.json"))
     assert code in (1, 2) and "nope.json" in out + err and "cannot read" in out + err
+
+
+def test_sarif_baseline_states(runner: Any, tmp_path: Path) -> None:
+    doc = minimal_snapshot()
+    before = _write(tmp_path / "before.json", doc)
+    doc["users"][0]["subscriptionId"] = "Sub-999"
+    doc["users"][2]["subscriptionId"] = "Sub-100"
+    doc["users"].append({"id": "u-x", "email": "x@acme.example", "roles": ["agent"], "subscriptionId": "Sub-998"})
+    after = _write(tmp_path / "after.json", doc)
+    code, out, _ = run_cli(runner, "diff", "--format", "sarif", before, after)
+    sarif = json.loads(out)
+    schema = json.loads((ROOT / "tests" / "data" / "external" / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.Draft7Validator(schema).validate(sarif)
+    results = sarif["runs"][0]["results"]
+    states = sorted((r["ruleId"], r["baselineState"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]) for r in results)
+    assert states == [
+        ("WXCC-ACC-001", "new", Path(after).as_uri()),
+        ("WXCC-ACC-001", "new", Path(after).as_uri()),
+        ("WXCC-ACC-002", "absent", Path(before).as_uri()),
+    ]
+    assert code == 1

@@ -135,6 +135,7 @@ def test_reordering_users_changes_nothing(builtin_policies: Any) -> None:
     doc["users"].reverse()
     doc["subscriptions"].reverse()
     second = _both(doc, builtin_policies, 200)[0]
+
     def facts(fc: Forecast) -> list[tuple[Any, ...]]:  # document order changes with the arrays
         return sorted((e.since or "", e.until or "", e.finding.key, e.finding.message) for e in fc.entries)
 
@@ -154,7 +155,8 @@ def test_comparisons_record_the_days_their_outcome_changes() -> None:
     horizon = _horizon()
     as_of = horizon.as_of(0)
     assert as_of < "2026-12-31"  # true until 2026-12-30; equal on the 31st; false after
-    assert "2027-01-05" > as_of
+    later = "2027-01-05"
+    assert later > as_of  # a plain str on the left: the reflected method records it
     assert _critical(horizon) == ["2026-12-31", "2027-01-01", "2027-01-05", "2027-01-06"]
 
 
@@ -188,7 +190,9 @@ def test_forecast_text(runner: Any, monkeypatch: Any) -> None:
     assert code == 0 and err == ""
     lines = out.splitlines()
     assert lines[0].startswith("examples/tenants/acme-tenant.json:45:109: today (2026-11-20): warning WXCC-ACC-002")
-    assert "from 2026-12-11: error WXCC-ACC-001 User agent2@acme.example (u-agent-2) is mapped to Sub-200, which expired on 2026-12-10" in out
+    assert (
+        "from 2026-12-11: error WXCC-ACC-001 User agent2@acme.example (u-agent-2) is mapped to Sub-200, which expired on 2026-12-10" in out
+    )
     assert lines[-1] == (
         "examples/tenants/acme-tenant.json: forecast from 2026-11-20 to 2027-11-20: 1 present today, 6 upcoming (7 evaluation days)."
     )

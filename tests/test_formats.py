@@ -362,3 +362,32 @@ def test_junit_evaluation_error_is_an_error_and_unjudged_policies_are_skipped(tm
     outcome = {c.name: type(c.result[0]).__name__ for c in suite}
     assert outcome == {"EVAL": "Error", "P-1:org-t:users/u-1": "Failure", "P-2": "Skipped"}
     assert (suite.tests, suite.failures, suite.errors, suite.skipped) == (3, 1, 1, 1)
+
+
+def test_upcoming_findings_do_not_fail_in_any_format(tmp_path: Path) -> None:
+    upcoming = _finding(1, state="upcoming")._replace(severity="info", message="from 2027-01-01: error message 1")
+    run = _run_with((upcoming,))
+    assert "baselineState" not in validate_sarif(sarif.render(run))["runs"][0]["results"][0]
+    assert github.render(run).startswith("::notice file=t.json,line=4,col=5,title=P-1 (upcoming)::from 2027-01-01")
+    path = tmp_path / "r.xml"
+    path.write_text(junit.render(run))
+    case = next(iter(next(iter(JUnitXml.fromfile(str(path))))))
+    assert isinstance(case.result[0], Skipped) and case.result[0].message.startswith("upcoming: from 2027-01-01")
+
+
+def test_sarif_fingerprints_survive_reordering(runner, tmp_path: Path, monkeypatch) -> None:
+    doc = json.loads((EXAMPLES / "acme-tenant.json").read_text())
+    doc["users"][0]["subscriptionId"] = "Sub-gone"
+    path = tmp_path / "acme.json"
+    monkeypatch.chdir(tmp_path)
+
+    def fingerprints() -> dict[str, str]:
+        results = validate_sarif(check(runner, "--format", "sarif", "acme.json")[1])["runs"][0]["results"]
+        return {r["partialFingerprints"][sarif.FINGERPRINT_NAME]: r["message"]["text"] for r in results}
+
+    path.write_text(json.dumps(doc, indent=2))
+    before = fingerprints()
+    doc["users"].reverse()
+    doc["subscriptions"].reverse()
+    path.write_text(json.dumps(doc, indent=1))
+    assert len(before) >= 2 and fingerprints() == before

@@ -259,7 +259,9 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize(("name", "content", "code", "where", "fragment"), HOSTILE, ids=[h[0] for h in HOSTILE])
-def test_hostile_input_is_a_located_one_line_problem(runner, tmp_path: Path, name: str, content: str, code: int, where: str, fragment: str) -> None:
+def test_hostile_input_is_a_located_one_line_problem(
+    runner, tmp_path: Path, name: str, content: str, code: int, where: str, fragment: str
+) -> None:
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
     exit_code, out, err = run_cli(runner, "check", str(path))
@@ -328,7 +330,12 @@ def test_a_fifo_named_like_a_test_file_does_not_block(runner, tmp_path: Path) ->
     ("head", "value", "where", "fragment"),
     [
         ("", "1e400", "4:93", "1e400 is too large for a number"),
-        ("fixtures:\n  a0: &a0 [1]\n" + "".join(f"  a{i}: &a{i} [*a{i - 1}]\n" for i in range(1, 260)), "*a259", "200:9", "nesting is deeper"),
+        (
+            "fixtures:\n  a0: &a0 [1]\n" + "".join(f"  a{i}: &a{i} [*a{i - 1}]\n" for i in range(1, 260)),
+            "*a259",
+            "200:9",
+            "nesting is deeper",
+        ),
         ('asOf: "2026-02-30"\n', "1", "2:7", '"2026-02-30" is not a valid date'),
     ],
     ids=["inline-1e400", "deep-aliases", "asOf-feb-30"],

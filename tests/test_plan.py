@@ -69,7 +69,9 @@ def test_text_lines(runner: Any, snapshot: Path, tmp_path: Path) -> None:
 
 
 def test_a_fix_passes_and_write_after(runner: Any, snapshot: Path, tmp_path: Path) -> None:
-    change = _change(tmp_path, "users:\n  - {id: u-admin-1, email: admin1@acme.example, roles: [admin], subscriptionId: Sub-100}\n", "fix.yaml")
+    change = _change(
+        tmp_path, "users:\n  - {id: u-admin-1, email: admin1@acme.example, roles: [admin], subscriptionId: Sub-100}\n", "fix.yaml"
+    )
     after = tmp_path / "after.json"
     code, result = _plan(runner, str(snapshot), change, "--write-after", str(after))
     assert code == 0
@@ -80,7 +82,10 @@ def test_a_fix_passes_and_write_after(runner: Any, snapshot: Path, tmp_path: Pat
 
 
 def test_moving_array_elements_is_no_change(runner: Any, snapshot: Path, tmp_path: Path) -> None:
-    change = _change(tmp_path, '[{"op": "move", "from": "/users/0", "path": "/users/-"}, {"op": "move", "from": "/subscriptions/1", "path": "/subscriptions/0"}]')
+    change = _change(
+        tmp_path,
+        '[{"op": "move", "from": "/users/0", "path": "/users/-"}, {"op": "move", "from": "/subscriptions/1", "path": "/subscriptions/0"}]',
+    )
     code, result = _plan(runner, str(snapshot), change)
     assert code == 0
     assert [f["state"] for f in result["changes"][0]["findings"]] == ["unchanged"]
@@ -128,7 +133,10 @@ def test_schema_errors_at_the_operation_that_caused_them(runner: Any, snapshot: 
     code, out, _ = run_cli(runner, "plan", str(snapshot), change)
     assert code == 1
     lines = out.splitlines()
-    assert lines[0] == f"{change}:1:3: error CHANGE operation 1 (add /users/-): the result breaks the snapshot schema at /users/3/bogus: unknown property 'bogus'"
+    assert (
+        lines[0] == f"{change}:1:3: error CHANGE operation 1 (add /users/-): the result breaks the snapshot schema at /users/3/bogus: "
+        "unknown property 'bogus'"
+    )
     assert lines[1].startswith(f"{change}:4:3: error CHANGE operation 2 (replace /subscriptions/0/status): the result breaks")
 
 
@@ -145,7 +153,7 @@ def test_paired_directory(runner: Any, tmp_path: Path) -> None:
         (str(snapshots / "acme.json"), str(snapshots / "acme.change.json")),
         (str(snapshots / "other.yaml"), str(snapshots / "other.change.yml")),
     ]
-    code, out, err = run_cli(runner, "check", str(snapshots))  # change files are not snapshots
+    _, out, _ = run_cli(runner, "check", str(snapshots))  # change files are not snapshots
     assert "CHANGE" not in out and " SCHEMA " not in out
 
 

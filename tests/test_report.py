@@ -238,7 +238,7 @@ def test_documents_are_released_after_each_file(portfolio) -> None:
     in a reference cycle: otherwise memory grows with the number of files."""
     from wxcc_policy.evaluation.parallel import run_files
     from wxcc_policy.evaluation.pipeline import CheckSettings
-    from wxcc_policy.reporters.portfolio.model import overview_of
+    from wxcc_policy.reporters.portfolio.model import per_file
     from wxcc_policy.rules.policy_set import load_policy_set
 
     policies = load_policy_set()
@@ -247,8 +247,8 @@ def test_documents_are_released_after_each_file(portfolio) -> None:
     gc.collect()
     gc.disable()
     try:
-        run, overviews = run_files(settings, policies, jobs=1, extra=overview_of)
-        assert len(run.results) == len(overviews) == 10
+        run, extras = run_files(settings, policies, jobs=1, extra=per_file(None))
+        assert len(run.results) == len(extras) == 10
         assert gc.collect() == 0
     finally:
         gc.enable()
@@ -366,3 +366,20 @@ def test_portfolio_benchmark_runs(tmp_path) -> None:
     assert done.returncode == 0, done.stderr
     for target in ("1. check --jobs 1 vs json.load: ratio", "2. --jobs 2 speed-up over --jobs 1:", "3. peak RSS, 8 vs 4 tenants:"):
         assert target in done.stdout
+
+
+def test_a_worker_that_dies_is_an_error_not_a_hang(portfolio) -> None:
+    from wxcc_policy.errors import UsageError
+    from wxcc_policy.evaluation.parallel import run_files
+    from wxcc_policy.evaluation.pipeline import CheckSettings
+    from wxcc_policy.rules.policy_set import load_policy_set
+
+    policies = load_policy_set()
+    params = {p.info.id: {q.name: q.default for q in p.info.parameters} for p in policies.policies}
+    settings = CheckSettings((str(portfolio),), None, "error", params, tuple(params))
+
+    def dies(*_: Any) -> None:
+        os._exit(3)  # as the kernel's out-of-memory killer would end it
+
+    with pytest.raises(UsageError, match="worker process ended abruptly"):
+        run_files(settings, policies, jobs=2, extra=dies)

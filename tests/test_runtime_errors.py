@@ -73,6 +73,7 @@ LOAD = [
     ("count(split(tenant.id, 5)) > 0", "needs a string as separator", 33),
     ("count(split(tenant.id, '')) > 0", "needs a non-empty separator", 33),
     ("count(distinct(users, 5)) > 0", "argument 2 must be a lambda", 32),
+    ("count(filter(users, (a, b) -> b)) > 0", "this lambda takes 2 parameters", 30),
     ("matches(tenant.id, '(a)\\\\1')", "invalid regular expression", 29),
     ("(" * 5000 + "true" + ")" * 5000, "nested more than 100 levels", 110),
     ("not " * 3000 + "true", "nested more than 100 levels", 410),

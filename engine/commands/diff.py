@@ -14,10 +14,18 @@ from wxcc_policy.commands.options import SEVERITY_CHOICE, as_of_option, config_o
 
 def change_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """The options `diff` and `plan` share with `check`, plus --gate."""
-    decorators = [
-        click.option("--format", "fmt", type=click.Choice(["text", "json"]), default=None, help="Output format [default: text]."),
+    decorators: list[Callable[[Any], Any]] = [
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(["text", "json", "sarif"]),
+            default=None,
+            help="Output format [default: text]; sarif: results with baselineState new / unchanged / absent.",
+        ),
         as_of_option,
-        click.option("--fail-on", type=SEVERITY_CHOICE, default=None, help="Lowest severity of a new finding that fails the run [default: error]."),
+        click.option(
+            "--fail-on", type=SEVERITY_CHOICE, default=None, help="Lowest severity of a new finding that fails the run [default: error]."
+        ),
         click.option(
             "--gate",
             type=click.Choice(["new", "all"]),
@@ -52,17 +60,24 @@ def settings_and_policies(opts: dict[str, Any]) -> tuple[Any, Any, Any]:
     return settings, policies, config
 
 
-def emit(run: Any, opts: dict[str, Any], config: Any) -> int:
+def emit(run: Any, opts: dict[str, Any], config: Any, settings: Any, policies: Any) -> int:
     from wxcc_policy.reporters import change_json, change_text
 
-    renderer = {"text": change_text.render, "json": change_json.render}[opts["fmt"] or _config_format(config)]
+    fmt = opts["fmt"] or _config_format(config)
     output = opts["output"]
-    write_output(renderer(run, use_color() and output is None), output)
+    if fmt == "sarif":
+        from wxcc_policy.evaluation.change import as_run_result
+        from wxcc_policy.reporters import sarif
+
+        text = sarif.render(as_run_result(run, settings, policies))
+    else:
+        text = {"text": change_text.render, "json": change_json.render}[fmt](run, use_color() and output is None)
+    write_output(text, output)
     return int(run.exit_code)
 
 
 def _config_format(config: Any) -> str:
-    return config.format if config.format in ("text", "json") else "text"
+    return config.format if config.format in ("text", "json", "sarif") else "text"
 
 
 def change_run(settings: Any, policies: Any, gate: str, changes: tuple[Any, ...]) -> Any:
@@ -93,4 +108,4 @@ def _diff(opts: dict[str, Any]) -> int:
 
     settings, policies, config = settings_and_policies(opts)
     result = diff_files(opts["before"], opts["after"], settings, policies)
-    return emit(change_run(settings, policies, opts["gate"], (result,)), opts, config)
+    return emit(change_run(settings, policies, opts["gate"], (result,)), opts, config, settings, policies)

@@ -25,7 +25,11 @@ SNAPSHOT_SUFFIXES = (".json", ".yaml", ".yml")
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
 @change_options
-@click.option("--paired", is_flag=True, help="PATHS are change files X.change.json|yaml|yml (or directories of them), each beside its snapshot X.json|yaml|yml.")
+@click.option(
+    "--paired",
+    is_flag=True,
+    help="PATHS are change files X.change.json|yaml|yml (or directories of them), each beside its snapshot X.json|yaml|yml.",
+)
 @click.option("--write-after", type=click.Path(dir_okay=False), help="Also write the patched snapshot to this file (JSON, atomically).")
 def plan(**opts: Any) -> None:
     """Judge a change file (JSON Patch or merge patch, JSON or YAML) against SNAPSHOT, in memory.
@@ -51,7 +55,7 @@ def _plan(opts: dict[str, Any]) -> int:
         results.append(result)
         if opts["write_after"] and after is not None:
             _write_after(opts["write_after"], after, (snapshot, change))
-    return emit(change_run(settings, policies, opts["gate"], tuple(results)), opts, config)
+    return emit(change_run(settings, policies, opts["gate"], tuple(results)), opts, config, settings, policies)
 
 
 def _two(paths: tuple[str, ...]) -> tuple[str, str]:

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from wxcc_policy.errors import UsageError
-from wxcc_policy.evaluation.pipeline import CheckSettings, check_document
-from wxcc_policy.evaluation.results import SEVERITY_RANK, FileResult, Finding
+from wxcc_policy.evaluation.pipeline import CheckSettings, check_document, run_result
+from wxcc_policy.evaluation.results import SEVERITY_RANK, FileResult, Finding, Located, RunResult
 from wxcc_policy.inputs.patches import AppliedChange, PatchError, apply_change, prefixes
 from wxcc_policy.inputs.sources import Document, ParseFailure, read_document
 from wxcc_policy.rules.policy_set import PolicySet
@@ -43,9 +43,7 @@ class ChangeResult(NamedTuple):
         states = ("new",) if gate == "new" else ("new", "unchanged")
         threshold = SEVERITY_RANK[fail_on]
         return [
-            e
-            for e in self.entries
-            if e.finding.state in states and not e.finding.waived and SEVERITY_RANK[e.finding.severity] >= threshold
+            e for e in self.entries if e.finding.state in states and not e.finding.waived and SEVERITY_RANK[e.finding.severity] >= threshold
         ]
 
     def counts(self) -> dict[str, int]:
@@ -77,9 +75,7 @@ def classify(before: FileResult, after: FileResult) -> tuple[ChangeEntry, ...]:
     BEFORE) in BEFORE. Keys do not depend on array order, so a reordering is no change."""
     old = _by_key(before.findings)
     new = _by_key(after.findings)
-    entries = [
-        ChangeEntry(f._replace(state="unchanged" if key in old else "new"), after.file, old.get(key)) for key, f in new.items()
-    ]
+    entries = [ChangeEntry(f._replace(state="unchanged" if key in old else "new"), after.file, old.get(key)) for key, f in new.items()]
     entries += [ChangeEntry(f._replace(state="resolved"), before.file) for key, f in old.items() if key not in new]
     return sort_entries(entries)
 
@@ -254,3 +250,28 @@ def _triggers(keys: list[str], change: Document, document: Document, settings: C
         if wanted <= found.keys():
             break
     return found
+
+
+def as_run_result(run: ChangeRun, settings: CheckSettings, policies: PolicySet) -> RunResult:
+    """The change as a check's result, one file per place findings are located, each
+    finding with its state: for the formats of `check` (SARIF: baselineState new,
+    unchanged, absent). A change that cannot apply is its file's parse error."""
+    files: dict[str, FileResult] = {}
+    for change in run.changes:
+        for result in (change.before, change.after):
+            files.setdefault(result.file, result._replace(findings=()))
+        for error in change.errors:
+            where, _, message = error.partition(": ")
+            file, line, column = _split_where(where)
+            files[file] = files.get(file, FileResult(file, ""))._replace(parse_error=Located(message, line, column))
+        for entry in change.entries:
+            holder = files.get(entry.file, FileResult(entry.file, ""))
+            files[entry.file] = holder._replace(findings=(*holder.findings, entry.finding))
+    return run_result(settings._replace(fail_on=run.fail_on), policies, tuple(files.values()))
+
+
+def _split_where(where: str) -> tuple[str, int, int]:
+    parts = where.rsplit(":", 2)
+    if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+        return parts[0], int(parts[1]), int(parts[2])
+    return where, 1, 1

@@ -90,7 +90,9 @@ class _Seen(NamedTuple):
 Run = Callable[[Document, CheckSettings, PolicySet, list[str], str], tuple[_Seen, int]]
 
 
-def _critical_days(document: Document, settings: CheckSettings, policies: PolicySet, calendar: list[str], subject: str) -> tuple[_Seen, int]:
+def _critical_days(
+    document: Document, settings: CheckSettings, policies: PolicySet, calendar: list[str], subject: str
+) -> tuple[_Seen, int]:
     """Each policy on its own days: the evaluation date, then the first day on which one of
     its recorded decisions changes, and so on. A fresh runtime per policy keeps the records
     of shared library values with every policy that uses them."""
@@ -237,7 +239,7 @@ def subject_of(policies: PolicySet, document: Document) -> str:
 def with_horizon(run: RunResult, settings: CheckSettings, policies: PolicySet, days: int) -> RunResult:
     """`check --horizon DAYS`: each valid file's upcoming findings added as info (state
     "upcoming", which never fails a run), after that file's own findings."""
-    paths = dict((shown, path) for path, shown in discover(settings.paths))
+    paths = {shown: path for path, shown in discover(settings.paths)}
     results = []
     for result in run.results:
         path = paths.get(result.file)

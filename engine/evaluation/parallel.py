@@ -83,11 +83,19 @@ def _outcomes(
     files: Sequence[tuple[Path, str]], settings: CheckSettings, policies: PolicySet, jobs: int, extra: Extra | None
 ) -> Iterator[FileOutcome]:
     workers = min(jobs, len(files) // 2)  # a worker for fewer than two files costs more than it saves
-    if workers <= 1:  # in this process: no start-up cost for the few-file pre-commit case
+    if workers <= 1 or not _can_fork():  # in this process: no start-up cost for the few-file pre-commit case
         for path, shown in files:
             yield check_one(path, shown, settings, policies, extra)
         return
     yield from _in_workers(files, settings, policies, workers, extra)
+
+
+def _can_fork() -> bool:
+    """Workers must inherit the compiled policy set; where processes cannot fork (Windows),
+    the run stays in one process."""
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def check_one(path: Path, shown: str, settings: CheckSettings, policies: PolicySet, extra: Extra | None) -> FileOutcome:
@@ -127,20 +135,23 @@ def _in_workers(
     files: Sequence[tuple[Path, str]], settings: CheckSettings, policies: PolicySet, workers: int, extra: Extra | None
 ) -> Iterator[FileOutcome]:
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     global _WORK
     _WORK = (files, settings, policies, extra)
-    # Small chunks keep the workers evenly busy and the progress bar moving; ordered
-    # results (imap) keep the output identical to a run in one process.
+    # Small chunks keep the workers evenly busy and the progress bar moving; map() yields
+    # in input order, so the output is identical to a run in one process. A worker that
+    # dies (out of memory, killed) breaks the pool: an error, never a hang.
     chunk = max(1, min(8, len(files) // (workers * 16)))
-    pool = multiprocessing.get_context("fork").Pool(workers)
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
     try:
-        for outcome in pool.imap(_work, range(len(files)), chunksize=chunk):
+        for outcome in pool.map(_work, range(len(files)), chunksize=chunk):
             if isinstance(outcome, _Failure):
                 raise UsageError(outcome.message, outcome.where)
             yield outcome
-        pool.close()
+    except BrokenProcessPool:
+        raise UsageError("a worker process ended abruptly (out of memory, or killed); try fewer --jobs") from None
     finally:
-        pool.terminate()
-        pool.join()
+        pool.shutdown(wait=True, cancel_futures=True)
         _WORK = None

@@ -8,9 +8,17 @@ from pathlib import Path
 
 from wxcc_policy.errors import UsageError
 from wxcc_policy.inputs.read_files import note_read
-from wxcc_policy.inputs.sources import CHANGE_FILE_SUFFIXES, DOCUMENT_SUFFIXES, STDIN, TEST_FILE_SUFFIXES, is_own_report, shown_path, stdin_bytes
+from wxcc_policy.inputs.sources import (
+    CHANGE_FILE_SUFFIXES,
+    DOCUMENT_SUFFIXES,
+    STDIN,
+    TEST_FILE_SUFFIXES,
+    is_own_report,
+    shown_path,
+    stdin_bytes,
+)
 
-SKIPPED = "hidden files, *.test.yaml files, non-regular files and this tool's own reports are skipped"
+SKIPPED = "hidden files, *.test.yaml files, *.change.json|yaml|yml files, non-regular files and this tool's own reports are skipped"
 
 
 def discover(paths: Iterable[str]) -> Iterator[tuple[Path, str]]:

@@ -13,9 +13,9 @@ import pickle
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-import json_merge_patch
-import jsonpatch
-import jsonpointer
+import json_merge_patch  # type: ignore[import-untyped]
+import jsonpatch  # type: ignore[import-untyped]
+import jsonpointer  # type: ignore[import-untyped]
 
 from wxcc_policy.inputs.pointers import PointerIndex, join_pointer, split_pointer
 from wxcc_policy.inputs.sources import Document
@@ -32,7 +32,7 @@ class PatchError(Exception):
 
 class Operation(NamedTuple):
     number: int  # 1-based, in file order
-    label: str  # "remove /users/17", or "member /users/0/subscriptionId"
+    label: str  # "remove /users/17", or "member /a/b/c"
     where: str  # change-file:line:column
     line: int
     column: int

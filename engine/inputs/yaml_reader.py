@@ -159,10 +159,7 @@ class _Constructor:
             return self._reuse(node, key)
         before = self._total
         self._total += 1
-        if isinstance(node, yaml.ScalarNode):
-            value = self._build_new(node)
-        else:
-            value = self._build_collection(node, key)
+        value = self._build_new(node) if isinstance(node, yaml.ScalarNode) else self._build_collection(node, key)
         self._sizes[key] = self._total - before
         return value
 

@@ -224,6 +224,8 @@ class Compiler:
         return _call_builtin(spec, args), self._builtin_shape(spec.shape, shapes)
 
     def _lambda_arg(self, node: ast.Lambda, collection: Shape, scope: dict[str, Shape]) -> tuple[Fn, Shape]:
+        if len(node.params) != 1:  # every built-in passes one item at a time
+            raise CompileProblem(f"this lambda takes {len(node.params)} parameters; built-in functions pass one (x -> ...)", node.pos)
         item = self.shapes.items(collection)
         inner = {**scope, **dict.fromkeys(node.params, item)}
         body, shape = self.compile(node.body, inner)

@@ -172,9 +172,9 @@ def _direction(table: list[Any]) -> int:
     kind = _kind(table[0])
     if kind is None or any(_kind(v) is not kind for v in table):
         return 0
-    if all(a <= b for a, b in zip(table, table[1:])):  # noqa: RUF007 - plain and fast
+    if all(a <= b for a, b in zip(table, table[1:], strict=False)):  # noqa: RUF007 - plain and fast
         return 1
-    if all(a >= b for a, b in zip(table, table[1:])):  # noqa: RUF007
+    if all(a >= b for a, b in zip(table, table[1:], strict=False)):  # noqa: RUF007
         return -1
     return 0
 
@@ -222,35 +222,35 @@ class _Tracked:
     """The methods shared by the tracked str, int and float: record, then answer as the base type."""
 
     series: Series
-    _base: type
+    _base: Any  # str, int or float
 
     @property  # type: ignore[misc]
-    def __class__(self) -> type:  # noqa: PLE0307
+    def __class__(self) -> type:
         """The base type: code that tests `x.__class__ is str` treats a tracked value as
         the plain value it equals (type(x) still tells them apart)."""
         return self._base
 
-    def _cmp(self, other: Any, op: Callable[[Any, Any], Any]) -> Any:
+    def _noted(self, other: Any) -> Any:
         self.series.horizon.compared(self.series, other)
-        return op(self._base, self, other)
+        return self._base
 
     def __eq__(self, other: object) -> Any:
-        return self._cmp(other, lambda base, a, b: base.__eq__(a, b))
+        return self._noted(other).__eq__(self, other)
 
     def __ne__(self, other: object) -> Any:
-        return self._cmp(other, lambda base, a, b: base.__ne__(a, b))
+        return self._noted(other).__ne__(self, other)
 
     def __lt__(self, other: Any) -> Any:
-        return self._cmp(other, lambda base, a, b: base.__lt__(a, b))
+        return self._noted(other).__lt__(self, other)
 
     def __le__(self, other: Any) -> Any:
-        return self._cmp(other, lambda base, a, b: base.__le__(a, b))
+        return self._noted(other).__le__(self, other)
 
     def __gt__(self, other: Any) -> Any:
-        return self._cmp(other, lambda base, a, b: base.__gt__(a, b))
+        return self._noted(other).__gt__(self, other)
 
     def __ge__(self, other: Any) -> Any:
-        return self._cmp(other, lambda base, a, b: base.__ge__(a, b))
+        return self._noted(other).__ge__(self, other)
 
     def __hash__(self) -> int:
         self.series.horizon.changes(self.series)  # used as a key: any change of value matters

@@ -118,7 +118,9 @@ def render_markdown(run: ForecastRun, color: bool = False) -> str:
     for e in fc.entries:
         f = e.finding
         since = e.since or f"today ({result.as_of})"
-        lines.append(f"| {since} | {e.until or ''} | {f.severity} | {f.policy} | {f.line}:{f.column} `{_cell(f.pointer)}` | {_cell(f.message)} |")
+        lines.append(
+            f"| {since} | {e.until or ''} | {f.severity} | {f.policy} | {f.line}:{f.column} `{_cell(f.pointer)}` | {_cell(f.message)} |"
+        )
     return "\n".join(lines) + "\n"
 
 

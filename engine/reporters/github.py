@@ -13,7 +13,7 @@ from wxcc_policy.reporters.locations import STDIN_NAME, parse_place, relative_pa
 from wxcc_policy.reporters.problems import Problem, problems, summary_text
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
-KNOWN_STATES = ("existing", "unchanged")  # already there before: shown, but only as a notice
+KNOWN_STATES = ("existing", "unchanged", "upcoming")  # known before, or due later: only a notice
 
 
 def render(run: RunResult, color: bool = False) -> str:

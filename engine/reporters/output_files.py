@@ -40,7 +40,9 @@ def refuse_inputs(path: Path, read: Iterable[Path]) -> None:
         except OSError:
             continue
         if same:
-            raise OutputRefused(f"the report would overwrite {os.fsdecode(source)!r}, which this run reads; choose another output file", str(path))
+            raise OutputRefused(
+                f"the report would overwrite {os.fsdecode(source)!r}, which this run reads; choose another output file", str(path)
+            )
 
 
 def write_report(path: Path, text: str) -> None:

@@ -161,10 +161,10 @@ def _result(problem: Problem, rule_index: dict[str, int], artifacts: dict[str, d
 
 
 def _fingerprint(problem: Problem, uri: str) -> str:
-    """From the finding key (which holds the tenant and the entity, not an array index);
-    an input error has no key, so its file and what it is about stand in."""
-    if problem.finding is not None:
-        return fingerprint(problem.identity)
+    """From the file and the finding key (which holds the tenant and the entity, never an
+    array index); the file keeps two copies of one tenant apart, as code scanning keeps
+    alerts of different paths apart anyway. An input error has no key: what it is about
+    stands in."""
     return fingerprint(uri, problem.identity)
 
 

@@ -86,7 +86,9 @@ def too_deep(instance: Any) -> SchemaViolation:
 # Formats checked by Python's own rules, so that every value the schema admits can be
 # computed with: RFC 3339 dates and date-times in the years 0001 to 9999 (in UTC), without
 # leap seconds (`23:59:60` is valid RFC 3339, but no date library can represent it).
-_DATE_TIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?(?:[Zz]|([+-])([0-9]{2}):([0-9]{2}))")
+_DATE_TIME = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?(?:[Zz]|([+-])([0-9]{2}):([0-9]{2}))"
+)
 
 
 def _is_date(text: str) -> bool:
@@ -135,7 +137,9 @@ def user_schema_validator(schema: Any) -> Any:
     outside = external_refs(schema)
     if outside:
         where, uri = outside[0]
-        raise ValueError(f"$ref {uri!r} at {join_pointer(list(where)) or '/'} points outside the schema; only #/... references are resolved")
+        raise ValueError(
+            f"$ref {uri!r} at {join_pointer(list(where)) or '/'} points outside the schema; only #/... references are resolved"
+        )
     try:
         return jsonschema_rs.Draft202012Validator(schema, formats=FORMATS, retriever=bundled_only)
     except (ValueError, jsonschema_rs.ValidationError) as exc:
@@ -151,7 +155,12 @@ def external_refs(schema: Any) -> list[tuple[tuple[str | int, ...], str]]:
         value, path = stack.pop()
         if isinstance(value, dict):
             for key, child in value.items():
-                if key in ("$ref", "$dynamicRef") and isinstance(child, str) and not child.startswith("#") and child.split("#")[0] not in known:
+                if (
+                    key in ("$ref", "$dynamicRef")
+                    and isinstance(child, str)
+                    and not child.startswith("#")
+                    and child.split("#")[0] not in known
+                ):
                     found.append(((*path, key), child))
                 stack.append((child, (*path, key)))
         elif isinstance(value, list):

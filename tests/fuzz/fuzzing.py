@@ -26,7 +26,6 @@ from hypothesis import HealthCheck, settings
 #: The bounded suite (CI) runs this many examples per property; the soak (`pytest -m fuzz`)
 #: multiplies it by WXCC_FUZZ_SCALE (default 20).
 SOAK_SCALE = int(os.environ.get("WXCC_FUZZ_SCALE", "20"))
-RUNS: list[int] = [0]  # in-process runs of main() so far (reported by the suite's last test)
 
 
 def bounded(examples: int, soak: bool = False) -> Any:
@@ -51,7 +50,6 @@ def _runner() -> CliRunner:
 def run_main(args: Sequence[str]) -> tuple[int, bytes, bytes]:
     from wxcc_policy.cli import main
 
-    RUNS[0] += 1
     with _runner().isolation() as streams:
         code = main(list(args))
         return code, streams[0].getvalue(), streams[1].getvalue()
@@ -88,7 +86,9 @@ def sane_run(args: Sequence[str], inputs: Sequence[Path]) -> tuple[int, str, str
 def _located(err: str, inputs: Sequence[Path], context: str) -> None:
     """An error about the content of an input file names its line and column."""
     for line in err.splitlines():
-        assert line.startswith("wxcc-policy: error: ") or line.startswith("Error: ") or line.startswith("Usage: ") or not line.strip(), context
+        assert line.startswith("wxcc-policy: error: ") or line.startswith("Error: ") or line.startswith("Usage: ") or not line.strip(), (
+            context
+        )
         for path in inputs:
             name = str(path)
             if path.is_file() and f"{name}:" in line and not re.search(re.escape(name) + r":\d+:\d+: ", line):

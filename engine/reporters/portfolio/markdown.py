@@ -10,7 +10,7 @@ from wxcc_policy.reporters.portfolio.aggregates import Aggregates, PolicyRow, ag
 
 # Tenant data is untrusted: table cells must not close the table, open HTML or links.
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
-LISTED = 50  # findings listed per policy; the JSON, CSV and HTML reports have them all
+LISTED = 50  # findings and tenants listed per policy; the JSON, CSV and HTML reports have them all
 
 
 def cell(value: Any) -> str:
@@ -77,10 +77,12 @@ def _policy(p: PolicyRow, portfolio: dict[str, Any]) -> list[str]:
     lines += [f"*Remediation:* {cell(p.remediation)}", ""]
     if not p.tenants:
         return [*lines, "No tenant fails this policy.", ""]
-    lines += [f"Failing in {len(p.tenants)} tenant(s): " + ", ".join(cell(t.tenant) for t in p.tenants), ""]
+    names = ", ".join(cell(t.tenant) for t in p.tenants[:LISTED])
+    more = f" and {len(p.tenants) - LISTED} more" if len(p.tenants) > LISTED else ""
+    lines += [f"Failing in {len(p.tenants)} tenant(s): {names}{more}.", ""]
     rows = [(t, f) for t in p.tenants for f in t.result["findings"] if f["policy"] == p.id and not f.get("waived")]
     lines += ["| tenant | location | message |", "|---|---|---|"]
-    lines += [f"| {cell(t.tenant)} | `{location(t.result, f)}` | {cell(f['message'])} |" for t, f in rows[:LISTED]]
+    lines += [f"| {cell(t.tenant)} | {cell(location(t.result, f))} | {cell(f['message'])} |" for t, f in rows[:LISTED]]
     if len(rows) > LISTED:
         lines.append(f"\n… and {len(rows) - LISTED} more findings (see the HTML, CSV or JSON report).")
     return [*lines, ""]

@@ -15,6 +15,7 @@ from typing import Any
 from wxcc_policy.errors import EvalError, EvalFailure, UsageError
 from wxcc_policy.evaluation.pipeline import CheckSettings
 from wxcc_policy.evaluation.results import FileResult, RunResult
+from wxcc_policy.inputs.read_files import note_read
 from wxcc_policy.inputs.sources import Document
 from wxcc_policy.reporters import json_report
 from wxcc_policy.rules.policy_set import PolicySet
@@ -157,6 +158,7 @@ def _in_date_order(events: list[dict[str, Any]], order: dict[str, int]) -> list[
 
 def read_part(path: str) -> dict[str, Any]:
     """A JSON report written by `report --format json` (one shard's part)."""
+    note_read(Path(path))  # so that -o never overwrites a part (docs/hardening.md)
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
