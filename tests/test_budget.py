@@ -38,13 +38,13 @@ functions:
 """
 
 
-def pack(tmp_path: Path, assertion: str, policy_id: str = "ACME-B-001") -> Path:
+def pack(tmp_path: Path, assertion: str, policy_id: str = "ACME-B-001", message: str = "m") -> Path:
     directory = tmp_path / "policies"
     directory.mkdir(exist_ok=True)
     (directory / "lib.yaml").write_text(LIBRARY)
     (directory / "p.yaml").write_text(
         f"id: {policy_id}\ntitle: t\nseverity: info\ndescription: d\nrationale: r\nremediation: m\n"
-        f"assert: {json.dumps(assertion)}\nreport: {{at: tenant, key: k, message: m}}\n"
+        f"assert: {json.dumps(assertion)}\nreport: {{at: tenant, key: k, message: {json.dumps(message)}}}\n"
     )
     return directory
 
@@ -83,6 +83,14 @@ def test_a_runaway_policy_ends_in_a_located_error(
 def test_the_default_limits_stop_runaway_policies(runner: Any, tmp_path: Path, assertion: str) -> None:
     code, out = run(runner, tmp_path, assertion)
     assert code == 2 and "evaluation budget exceeded" in out and "raise limits." in out
+
+
+def test_a_message_that_renders_too_much_is_stopped(runner: Any, tmp_path: Path) -> None:
+    directory = pack(tmp_path, "false", message="{users} {users} {users}")
+    (tmp_path / "config.yaml").write_text("limits: {stringLength: 500}\n")
+    args = ("check", "--select", "ACME-B-001", "--config", str(tmp_path / "config.yaml"), "--policy-dir", str(directory), str(ACME))
+    code, out, err = run_cli(runner, *args)
+    assert code == 2 and "a string of" in out + err and "p.yaml:8:" in out + err
 
 
 def test_the_other_files_still_report(runner: Any, tmp_path: Path) -> None:

@@ -62,7 +62,7 @@ RUNTIME = [
 ]
 
 
-@pytest.mark.parametrize(("assertion", "fragment"), RUNTIME)
+@pytest.mark.parametrize(("assertion", "fragment"), RUNTIME, ids=[a[:40] for a, _ in RUNTIME])
 def test_runtime_errors_are_located(runner: Any, tmp_path: Path, assertion: str, fragment: str) -> None:
     code, out = check(runner, tmp_path, policy(assertion))
     assert code == 2
@@ -83,7 +83,7 @@ LOAD = [
 ]
 
 
-@pytest.mark.parametrize(("assertion", "fragment", "column"), LOAD)
+@pytest.mark.parametrize(("assertion", "fragment", "column"), LOAD, ids=[f"{a[:30]}...({len(a)})" for a, _, _ in LOAD])
 def test_load_time_errors_are_located(runner: Any, tmp_path: Path, assertion: str, fragment: str, column: int) -> None:
     code, out = check(runner, tmp_path, policy(assertion))
     assert code == 2
@@ -187,6 +187,7 @@ def test_dates_before_year_1000_sort_before_later_ones(runner: Any, tmp_path: Pa
     assert json.loads(out)["results"][0]["findings"][0]["message"] == "0999-01-01T00:00:00.000000Z 1000-01-01"
 
 
+@pytest.mark.slow
 def test_the_parser_and_compiler_raise_only_located_errors() -> None:
     """Random token soups: a syntax or compile problem at an offset, or an expression."""
     from hypothesis import given, settings
@@ -209,3 +210,49 @@ def test_the_parser_and_compiler_raise_only_located_errors() -> None:
             assert 0 <= exc.offset <= len(source)
 
     parse_and_compile()
+
+
+@pytest.mark.slow
+def test_random_expressions_evaluate_or_fail_with_a_located_error() -> None:
+    """Expressions built from every built-in, operator and kind of value, over the example
+    tenant: a value, or an error of the LocatedError family (never a Python exception)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from wxcc_policy.errors import LocatedError
+    from wxcc_policy.lang.budget import Budget, Limits
+    from wxcc_policy.lang.names import BUDGET_KEY
+
+    doc = json.loads(Path(ACME).read_text())
+    atoms = st.sampled_from(["1", "-1", "2.5", "1e300", "'a'", "''", "'2026-01-31'", "'2026-02'", "null", "true", "[]", "{}",
+                             "[1, 'a']", "{a: [1]}", "[[1], [2]]", "x", *doc])  # fmt: skip
+    operators = st.sampled_from(["+", "-", "*", "/", "%", "==", "<", ">=", "in", "not in", "and", "or", "??"])
+
+    def calls(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        def call(name: str, args: list[str]) -> str:
+            spec = BUILTINS[name]
+            args = args[: max(spec.min_args, min(spec.max_args, len(args)))]
+            args += ["1"] * (spec.min_args - len(args))
+            return f"{name}({', '.join(f'x -> {a}' if i in spec.lambda_at else a for i, a in enumerate(args))})"
+
+        return st.one_of(
+            st.builds(call, st.sampled_from(sorted(BUILTINS)), st.lists(inner, min_size=1, max_size=3)),
+            st.builds(lambda a, op, b: f"({a} {op} {b})", inner, operators, inner),
+            st.builds(lambda a, b: f"{a}[{b}]", inner, inner),
+            st.builds(lambda a: f"{a}.id", inner),
+            st.builds(lambda a, b, c: f"if {a} then {b} else {c}", inner, inner, inner),
+            st.builds(lambda a: f"-{a}", inner),
+        )
+
+    compiler = Compiler(Namespace(Shapes({}), dict.fromkeys([*doc, "x"])))
+
+    @settings(max_examples=400, deadline=None, database=None)
+    @given(st.recursive(atoms, calls, max_leaves=12))
+    def evaluates(source: str) -> None:
+        try:
+            fn, _ = compiler.compile(parse_expression(source))
+            fn({**doc, "x": None, BUDGET_KEY: Budget(Limits(steps=100_000))})
+        except LocatedError as exc:
+            assert "\n" not in exc.message and len(exc.message) < 400
+
+    evaluates()

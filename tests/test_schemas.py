@@ -34,4 +34,6 @@ def test_schemas_count() -> None:
         "report.schema.json",
         "baseline.schema.json",
         "explanation.schema.json",
+        "diff.schema.json",
+        "forecast.schema.json",
     }

@@ -197,13 +197,20 @@ def _forecast_policy(policy: Policy, horizon: Horizon, seen: _Seen, subject: str
             scope["@key"] = key_once(scope)
         return str(scope["@key"])
 
-    def message(scope: dict[str, Any]) -> str:
-        if prefix + key(scope) in seen.first:
-            return ""
-        return report.message(with_lets(scope))
+    def known(scope: dict[str, Any]) -> bool:
+        return prefix + key(scope) in seen.first
 
-    field = key_mode(report.field) if report.field else None
-    return policy._replace(report=report._replace(lets=(), key=key, field=field, message=message))
+    def message(scope: dict[str, Any]) -> str:
+        return "" if known(scope) else report.message(with_lets(scope))
+
+    field_once = key_mode(report.field) if report.field else None
+
+    def field(scope: dict[str, Any]) -> str:  # only a first day's finding is located
+        assert field_once is not None
+        return "" if known(scope) else field_once(scope)
+
+    chosen = field if report.field else None
+    return policy._replace(report=report._replace(lets=(), key=key, field=chosen, message=message))
 
 
 def _entries(document: Document, seen: _Seen, calendar: list[str], subject: str) -> tuple[ForecastEntry, ...]:

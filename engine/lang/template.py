@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from wxcc_policy.lang.ast import Node
+from wxcc_policy.lang.budget import budget_of
 from wxcc_policy.lang.lexer import SyntaxProblem, tokenize
 from wxcc_policy.lang.parser import Parser
 from wxcc_policy.lang.values import render
@@ -50,6 +51,8 @@ def make_renderer(parts: list[str | Callable[[Env], Any]], escape: Callable[[str
         return escape(text) if escape else text
 
     def render_template(env: Env) -> str:
-        return "".join(p if isinstance(p, str) else show(p(env)) for p in parts)
+        text = "".join(p if isinstance(p, str) else show(p(env)) for p in parts)
+        budget_of(env).text(len(text))  # a message that renders a whole tenant is a runaway
+        return text
 
     return render_template

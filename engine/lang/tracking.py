@@ -386,6 +386,9 @@ def _tracking_builtin(impl: Callable[..., Any]) -> Callable[..., Any]:
     """A built-in that, given a tracked argument, derives its result's series. Lambdas
     (`Lam`) run with the caller's environment: such a call records every day instead."""
 
+    def on_plain_values(*values: Any) -> Any:  # one function per built-in: series keys stay stable
+        return impl({}, *values)
+
     def apply(env: dict[str, Any], *args: Any) -> Any:
         if not any(type(a) in _TRACKED_CLASSES for a in args):
             return impl(env, *args)
@@ -394,7 +397,7 @@ def _tracking_builtin(impl: Callable[..., Any]) -> Callable[..., Any]:
             tracked = next(a for a in args if type(a) in _TRACKED_CLASSES)
             tracked.series.horizon.changes(tracked.series.horizon.base)
             return result
-        return derive(lambda *values: impl({}, *values), result, args)
+        return derive(on_plain_values, result, args)
 
     apply.tracking = True  # type: ignore[attr-defined]
     return apply
