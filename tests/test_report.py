@@ -383,3 +383,20 @@ def test_a_worker_that_dies_is_an_error_not_a_hang(portfolio) -> None:
 
     with pytest.raises(UsageError, match="worker process ended abruptly"):
         run_files(settings, policies, jobs=2, extra=dies)
+
+
+def test_the_documented_shard_example_works(portfolio, tmp_path) -> None:
+    import re
+    import subprocess
+    import sys
+
+    text = (ROOT / "docs" / "report.md").read_text()
+    block = re.search(r"Try it on one machine.*?```sh\n(.*?)```", text, re.S)
+    assert block is not None
+    shutil.copytree(portfolio, tmp_path / "work" / "tenants")
+    script = f'wxcc-policy() {{ "{sys.executable}" -m wxcc_policy "$@"; }}\nset -e\n' + block.group(1)
+    done = subprocess.run(["bash", "-c", script], cwd=tmp_path / "work", capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    html = (tmp_path / "work" / "report.html").read_text()
+    assert "Merged from shards" in html and "1/4, 2/4, 3/4, 4/4" in html
+    assert html.count('<section class="tenant"') == 10
