@@ -46,18 +46,10 @@ def change_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def settings_and_policies(opts: dict[str, Any]) -> tuple[Any, Any, Any]:
     """(CheckSettings, PolicySet, Config) as `check` builds them, without paths."""
-    from wxcc_policy.commands.config import policy_parameters
-    from wxcc_policy.evaluation.pipeline import CheckSettings, select_policies
+    from wxcc_policy.commands.check import check_settings
 
     config, policies = load(opts["config_path"], opts["policy_dirs"])
-    settings = CheckSettings(
-        paths=(),
-        as_of=opts["as_of"],
-        fail_on=opts["fail_on"] or config.fail_on or "error",
-        parameters=policy_parameters(policies, config),
-        policy_ids=select_policies(policies, opts["select"] or config.select, opts["skip"] or config.skip),
-    )
-    return settings, policies, config
+    return check_settings({**opts, "paths": ()}, config, policies), policies, config
 
 
 def emit(run: Any, opts: dict[str, Any], config: Any, settings: Any, policies: Any) -> int:

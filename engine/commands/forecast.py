@@ -35,10 +35,11 @@ def forecast(**opts: Any) -> None:
 
 def _forecast(opts: dict[str, Any]) -> int:
     from wxcc_policy import __version__
-    from wxcc_policy.commands.config import DEFAULT_CONFIG, load_config, policy_parameters
+    from wxcc_policy.commands.check import check_settings
+    from wxcc_policy.commands.config import DEFAULT_CONFIG, load_config
     from wxcc_policy.evaluation.change import read
     from wxcc_policy.evaluation.forecast import forecast_document, load_tracking_policy_set
-    from wxcc_policy.evaluation.pipeline import TOOL_NAME, CheckSettings, select_policies
+    from wxcc_policy.evaluation.pipeline import TOOL_NAME
     from wxcc_policy.reporters.forecast_report import FORECAST_REPORTERS, ForecastRun
 
     if (opts["until"] is None) == (opts["days"] is None):
@@ -46,13 +47,7 @@ def _forecast(opts: dict[str, Any]) -> int:
     config_path = opts["config_path"]
     config = load_config(Path(config_path or DEFAULT_CONFIG), explicit=config_path is not None)
     policies = load_tracking_policy_set([*config.policy_dirs, *(Path(d) for d in opts["policy_dirs"])])
-    settings = CheckSettings(
-        paths=(opts["snapshot"],),
-        as_of=opts["as_of"],
-        fail_on="error",
-        parameters=policy_parameters(policies, config),
-        policy_ids=select_policies(policies, opts["select"] or config.select, opts["skip"] or config.skip),
-    )
+    settings = check_settings({**opts, "paths": (opts["snapshot"],), "fail_on": "error"}, config, policies)
     result = forecast_document(read(opts["snapshot"]), settings, policies, opts["until"], opts["days"], opts["every_day"])
     run = ForecastRun(TOOL_NAME, __version__, policies.digest, len(policies.policies), result)
     fmt = opts["fmt"] or (config.format if config.format in FORECAST_REPORTERS else "text")

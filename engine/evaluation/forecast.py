@@ -104,7 +104,7 @@ def _critical_days(
         day: int | None = 0
         while day is not None:
             days.add(day)
-            runtime = _tracking_runtime(document, policies, horizon, day)
+            runtime = policies.runtime(document.data, horizon.as_of(day), settings.limits, TrackingRuntime)
             present = _observe(seen, present, _evaluate([policy], runtime, settings, calendar[day]), day, subject)
             day = min((d for d in horizon.critical_days() if d > day), default=None)
     return seen, len(days)
@@ -116,7 +116,7 @@ def _every_day(document: Document, settings: CheckSettings, policies: PolicySet,
     seen = _Seen({}, {})
     present: set[str] = set()
     for day, date in enumerate(calendar):
-        runtime = policies.runtime(document.data, date)
+        runtime = policies.runtime(document.data, date, settings.limits)
         present = _observe(seen, present, _evaluate(chosen, runtime, settings, date), day, subject)
     return seen, len(calendar)
 
@@ -141,15 +141,6 @@ def _evaluate(chosen: list[Policy], runtime: Runtime, settings: CheckSettings, d
     except EvalFailure as exc:
         raise UsageError(f"evaluating as of {date}: {exc.message}", exc.where) from None
     return found
-
-
-def _tracking_runtime(document: Document, policies: PolicySet, horizon: Horizon, day: int) -> Runtime:
-    data = document.data
-    base: dict[str, Any] = {name: data.get(name) for name in policies.document.root_names}
-    base["document"] = data
-    runtime = TrackingRuntime(base, policies.values, policies.functions)
-    base["asOf"] = horizon.as_of(day)
-    return runtime
 
 
 def _forecast_policies(policies: PolicySet, settings: CheckSettings, horizon: Horizon, seen: _Seen, subject: str) -> list[Policy]:

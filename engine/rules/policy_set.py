@@ -30,14 +30,14 @@ class PolicySet(NamedTuple):
     entries: dict[str, LibraryEntry]
     digest: str
 
-    def runtime(self, data: Any, as_of: str | None, limits: Limits = DEFAULT_LIMITS) -> Runtime:
+    def runtime(self, data: Any, as_of: str | None, limits: Limits = DEFAULT_LIMITS, kind: type[Runtime] = Runtime) -> Runtime:
         """Evaluation state for one document; as_of None means the document's own default.
         The document's evaluation budget starts now."""
         base: Env = {name: data.get(name) for name in self.document.root_names}
         base[DOCUMENT] = data
         base[AS_OF] = None
         base[BUDGET_KEY] = Budget(limits, document_elements(data))
-        runtime = Runtime(base, self.values, self.functions)
+        runtime = kind(base, self.values, self.functions)
         base[AS_OF] = as_of if as_of is not None else self.document.as_of(base)
         return runtime
 
