@@ -96,8 +96,23 @@ def test_explain_one_finding_by_key(runner) -> None:
     code, out, _ = run_cli(runner, "explain", "WXCC-ACC-001", VIOLATIONS, "--key", key)
     assert code == 0 and f"key {key}" in out
     assert "#1 activeIdsOn('2026-11-20') = set(['Sub-2'])" in out
-    code, out, _ = run_cli(runner, "explain", "WXCC-ACC-001", VIOLATIONS, "--key", "nope")
-    assert code == 1 and key in out
+    code, out, err = run_cli(runner, "explain", "WXCC-ACC-001", VIOLATIONS, "--key", "nope")
+    assert code == 1 and key in err and out == ""  # a diagnostic: stderr
+
+
+def test_explain_a_directory_says_so(runner, tmp_path: Path) -> None:
+    code, _, err = run_cli(runner, "explain", "WXCC-ACC-001", str(tmp_path))
+    assert code == 2 and err.strip() == f"wxcc-policy: error: {tmp_path}: a directory: explain takes one snapshot file"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_explain_diagnostics_go_to_stderr(runner, tmp_path: Path, fmt: str) -> None:
+    """A tool reading `--format json` from stdout never gets prose there."""
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"a":')
+    for args in (("--key", "nope", VIOLATIONS), (str(broken),)):
+        code, out, err = run_cli(runner, "explain", "--format", fmt, "WXCC-ACC-001", *args)
+        assert code == 1 and out == "" and err.strip(), args
 
 
 def test_explain_as_of_changes_the_answer(runner) -> None:
@@ -295,3 +310,32 @@ def test_tracing_does_not_change_the_findings() -> None:
         traced = evaluate(policy, runtime, params, Tracer())
         assert [(f.entity, f.message) for f in traced] == [(f.entity, f.message) for f in plain], policy.info.id
         assert "value" not in vars(runtime) and "call" not in vars(runtime)  # the tracer let go of the runtime
+
+
+# -- the same budget as check (review of issue 7) ----------------------------------------------
+def _hostile_pack(tmp_path: Path, assertion: str, limits: str) -> tuple[str, ...]:
+    from test_budget import pack  # its library holds twice(xs, n): 2^n calls with the same list
+
+    directory = pack(tmp_path, assertion)
+    (tmp_path / "config.yaml").write_text(f"limits: {limits}\n")
+    return ("--config", str(tmp_path / "config.yaml"), "--policy-dir", str(directory))
+
+
+@pytest.mark.parametrize(
+    ("assertion", "limits", "fragment"),
+    [
+        # the configured limits apply to explain as they do to check
+        ("count(flatMap(users, u -> flatMap(users, v -> users))) > 0", "{collectionSize: 20}", "a collection of 27"),
+        # a call the runtime does not memoise (a list argument) costs explain what it costs check
+        ("twice(users, 40) > 0", "{steps: 100000}", "more than 100,"),
+    ],
+)
+def test_explain_fails_where_check_fails(runner, tmp_path: Path, assertion: str, limits: str, fragment: str) -> None:
+    args = _hostile_pack(tmp_path, assertion, limits)
+    code, out, err = run_cli(runner, "check", "--select", "ACME-B-001", *args, ACME)
+    assert code == 2 and fragment in out + err
+    for fmt in ("text", "json"):
+        code, out, err = run_cli(runner, "explain", "--format", fmt, *args, "ACME-B-001", ACME)
+        assert code == 2, out
+        assert "evaluation budget exceeded" in err and fragment in err and "Traceback" not in err
+        assert len(err.strip().splitlines()) == 1

@@ -190,11 +190,16 @@ def test_a_local_ref_in_a_parameter_schema_still_works(runner, tmp_path: Path) -
     assert code == 0 and "ACME-EMAIL-001" in out
 
 
-def test_a_schema_name_is_never_a_path() -> None:
+def test_a_schema_name_is_never_a_path(tmp_path: Path) -> None:
+    from importlib import resources
+
     from wxcc_policy.validation.schemas import load_schema
 
+    (tmp_path / "outside.schema.json").write_text('{"type": "object"}')
+    with resources.as_file(resources.files("wxcc_policy.schemas")) as bundled:
+        name = os.path.relpath(tmp_path / "outside", bundled)  # ../../tmp/.../outside
     with pytest.raises(FileNotFoundError):
-        load_schema("../../../tmp/x")
+        load_schema(name)
 
 
 # §4 One bad file never hides the others

@@ -190,6 +190,18 @@ def test_library_name_clash_is_an_error(tmp_path: Path) -> None:
         load_policy_set([tmp_path])
 
 
+@pytest.mark.parametrize("name", ["document", "asOf", "params"])
+@pytest.mark.parametrize("section", ["values", "functions"])
+def test_library_cannot_define_a_reserved_name(tmp_path: Path, name: str, section: str) -> None:
+    """A library `params` would be shadowed, silently, by every policy's parameters."""
+    spec = 'expr: "1"' if section == "values" else 'params: []\n    body: "1"'
+    (tmp_path / "lib.yaml").write_text(
+        f"kind: library\nname: acme\ndescription: d\n{section}:\n  {name}:\n    description: x\n    {spec}\n"
+    )
+    with pytest.raises(UsageError, match=f"'{name}' is already defined"):
+        load_policy_set([tmp_path])
+
+
 def test_language_documentation_covers_every_function_and_definition() -> None:
     from wxcc_policy.lang.builtins import BUILTINS
 

@@ -400,3 +400,49 @@ def test_the_documented_shard_example_works(portfolio, tmp_path) -> None:
     html = (tmp_path / "work" / "report.html").read_text()
     assert "Merged from shards" in html and "1/4, 2/4, 3/4, 4/4" in html
     assert html.count('<section class="tenant"') == 10
+
+
+def test_merge_keeps_waiver_notices_once_and_drops_those_used_elsewhere(runner, portfolio, tmp_path) -> None:
+    waivers = tmp_path / "waivers.yaml"
+    rule = "    reason: r\n    owner: o@example.com\n    granted: 2026-11-01\n    expires: 2026-12-31\n"
+    waivers.write_text(f"waivers:\n  - policy: WXCC-TEL-001\n{rule}  - policy: WXCC-DAT-001\n{rule}")
+    parts = []
+    for k in (1, 2, 3):
+        part = tmp_path / f"part-{k}.json"
+        report(runner, str(portfolio), "--waivers", str(waivers), "--shard", f"{k}/3", "-o", str(part))
+        parts.append(part)
+    unused = [[n for n in json.loads(p.read_text())["notices"] if n["kind"] == "waiver-unused"] for p in parts]
+    assert sum(len(u) for u in unused) == 5  # DAT-001's in every shard, TEL-001's in the two without org-x
+    merged = tmp_path / "merged.json"
+    report(runner, "--merge", *map(str, parts), "-o", str(merged))
+    notices = json.loads(merged.read_text())["notices"]
+    assert [n["key"] for n in notices if n["kind"] == "waiver-unused"] == ["WXCC-DAT-001:*:**"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("quiet", [False, True])
+def test_progress_bar_on_a_real_terminal(portfolio, quiet: bool) -> None:
+    """stderr on a pseudo-terminal: the bar is drawn (and cleared); --quiet draws nothing."""
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    cmd = [sys.executable, "-m", "wxcc_policy", "check", "--jobs", "2", *(["--quiet"] if quiet else []), str(portfolio)]
+    done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=follower, check=False)
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal's other end is closed: all read
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    assert done.returncode == 1 and b"10 files checked" in done.stdout
+    if quiet:
+        assert seen == b""
+    else:
+        assert b"10/10 files" in seen and seen.endswith(b"\r\x1b[K")

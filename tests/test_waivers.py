@@ -82,6 +82,14 @@ def test_text_shows_waived_findings_in_their_own_section(runner, tmp_path: Path)
     assert out.endswith("3 errors, 1 warning, 0 info, 1 waived. Failed.\n") and code == 1
 
 
+def test_text_with_only_waived_findings_starts_with_its_section(runner, tmp_path: Path) -> None:
+    """Nothing fails, so nothing comes before the section: no blank first line."""
+    file = write_waivers(tmp_path / "w.yaml", waiver(key=TEL_KEY))
+    code, out, _ = run_cli(runner, "check", "--select", "WXCC-TEL-001", "--waivers", file, VIOLATIONS)
+    assert code == 0
+    assert out.startswith("Waived findings (they do not fail the run):\n"), out
+
+
 def _message(runner, key: str) -> str:
     return findings(check_json(runner, VIOLATIONS)[1])[key]["message"]
 
@@ -107,6 +115,14 @@ def test_pointer_glob() -> None:
     assert pointer_glob("/users/**").fullmatch("/users/12/subscriptionId")
     assert pointer_glob("/users/1?").fullmatch("/users/12") and not pointer_glob("/users/1?").fullmatch("/users/1/x")
     assert pointer_glob("/a.b/(c)").fullmatch("/a.b/(c)") and not pointer_glob("/a.b").fullmatch("/axb")
+
+
+def test_double_star_spans_zero_segments_too() -> None:
+    """As in git's globs: `a/**/b` matches `a/b`, and `/users/**` the array itself."""
+    assert pointer_glob("/users/**/subscriptionId").fullmatch("/users/subscriptionId")
+    assert pointer_glob("/users/**/subscriptionId").fullmatch("/users/3/x/subscriptionId")
+    assert pointer_glob("/users/**").fullmatch("/users") and pointer_glob("/users/**").fullmatch("/users/3")
+    assert not pointer_glob("/users/**").fullmatch("/usersX") and not pointer_glob("/users/**/id").fullmatch("/users/xid")
 
 
 def test_waivers_on_a_directory_and_in_the_configuration(runner, tmp_path: Path, monkeypatch) -> None:
@@ -190,6 +206,12 @@ def test_expiring_soon_is_a_warning_within_waiver_warning_days(runner, tmp_path:
     assert len(notices(check_json(runner, "--waivers", later, VIOLATIONS)[1], "waiver-expiring")) == 1
     code, out, _ = run_cli(runner, "check", "--waivers", soon, VIOLATIONS)
     assert f"{soon}:2:5: warning WAIVER waiver for {TEL_KEY} expires on 2026-12-04" in out and code == 1
+
+
+def test_a_waiver_in_its_last_day_says_so(runner, tmp_path: Path) -> None:
+    file = write_waivers(tmp_path / "w.yaml", waiver(key=TEL_KEY, expires="2026-11-20"))
+    [notice] = notices(check_json(runner, "--waivers", file, VIOLATIONS)[1], "waiver-expiring")
+    assert notice["message"] == (f"waiver for {TEL_KEY} expires on 2026-11-20, the evaluation date: its last day (alice@example.com)")
 
 
 def test_files_of_different_dates_are_each_judged_on_their_own(tmp_path: Path) -> None:

@@ -38,6 +38,6 @@ def explain(
     if snapshot is None:
         click.echo(explain_policy(loaded, policy_id, params), nl=False)
         return
-    text, code = explain_findings(loaded, policy_id, params, Path(snapshot), key, as_of, fmt)
-    click.echo(text, nl=False)
+    text, code = explain_findings(loaded, policy_id, params, Path(snapshot), key, as_of, fmt, config.limits)
+    click.echo(text, nl=False, err=code != 0)  # a diagnostic (no such key, an invalid snapshot) is not a report
     sys.exit(code)

@@ -17,6 +17,7 @@ from wxcc_policy.evaluation.locate import locate_pairs
 from wxcc_policy.evaluation.tracer import Tracer
 from wxcc_policy.inputs.sources import Document, read_document
 from wxcc_policy.lang import ast
+from wxcc_policy.lang.budget import Limits
 from wxcc_policy.lang.lexer import SyntaxProblem
 from wxcc_policy.lang.parser import parse_expression
 from wxcc_policy.lang.shapes import did_you_mean
@@ -25,7 +26,7 @@ from wxcc_policy.lang.values import render
 from wxcc_policy.reporters.explanation import TERMS_DOC, Explanation, render_text, signature
 from wxcc_policy.reporters.explanation_json import render_json
 from wxcc_policy.rules.model import EvalFailure, Policy
-from wxcc_policy.rules.policy_set import PolicySet
+from wxcc_policy.rules.policy_set import DEFAULT_LIMITS, PolicySet
 from wxcc_policy.validation.schemas import violations
 
 Params = dict[str, dict[str, Any]]
@@ -116,15 +117,23 @@ def _names(text: str, template: bool) -> list[str]:
 
 # -- a snapshot ----------------------------------------------------------------------------
 def explain_findings(
-    policies: PolicySet, policy_id: str, params: Params, snapshot: Path, key: str | None, as_of: str | None, fmt: str = "text"
+    policies: PolicySet,
+    policy_id: str,
+    params: Params,
+    snapshot: Path,
+    key: str | None,
+    as_of: str | None,
+    fmt: str = "text",
+    limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[str, int]:
     policy = _policy(policies, policy_id)
     if not snapshot.is_file():
-        raise UsageError("no such file", str(snapshot))
+        problem = "a directory: explain takes one snapshot file" if snapshot.is_dir() else "no such file"
+        raise UsageError(problem, str(snapshot))
     document = read_document(snapshot)
     if not isinstance(document, Document) or violations(policies.document.schema, document.data):
         return f"{snapshot}: the snapshot is not valid; run `wxcc-policy check {snapshot}` first.\n", 1
-    explanation = trace(policies, policy, params[policy_id], document, as_of)
+    explanation = trace(policies, policy, params[policy_id], document, as_of, limits)
     if key is not None:
         chosen = tuple(pair for pair in explanation.findings if pair[0].key == key)
         if not chosen:
@@ -134,9 +143,12 @@ def explain_findings(
     return RENDERERS[fmt](explanation), 0
 
 
-def trace(policies: PolicySet, policy: Policy, params: dict[str, Any], document: Document, as_of: str | None) -> Explanation:
-    """Evaluate the policy once over the document with a tracer; locate its findings."""
-    runtime = policies.runtime(document.data, as_of)
+def trace(
+    policies: PolicySet, policy: Policy, params: dict[str, Any], document: Document, as_of: str | None, limits: Limits = DEFAULT_LIMITS
+) -> Explanation:
+    """Evaluate the policy once over the document with a tracer, within the evaluation
+    budget `check` gives it; locate its findings."""
+    runtime = policies.runtime(document.data, as_of, limits)
     subject = render(policies.document.subject(runtime.base))
     tracer = Tracer()
     try:

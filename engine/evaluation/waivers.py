@@ -88,9 +88,10 @@ class WaiverSettings(NamedTuple):
 
 @cache
 def pointer_glob(glob: str) -> re.Pattern[str]:
-    """`**` spans any number of segments, `*` stays within one, `?` is one character."""
-    parts = re.split(r"(\*\*|\*|\?)", glob)
-    wild = {"**": ".*", "*": "[^/]*", "?": "[^/]"}
+    """`**` spans any number of segments, none included (`/a/**/b` matches `/a/b`, `/a/**`
+    matches `/a`), `*` stays within one, `?` is one character."""
+    parts = re.split(r"(/\*\*/|/\*\*$|\*\*|\*|\?)", glob)
+    wild = {"/**/": "/(?:.*/)?", "/**": "(?:/.*)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}
     return re.compile("".join(wild.get(p, re.escape(p)) for p in parts))
 
 
@@ -247,7 +248,7 @@ def _expired(rule: WaiverRule, findings: int) -> Notice:
 
 
 def _expiring(rule: WaiverRule, days_left: int, as_of: str) -> Notice:
-    when = f"{days_left} day(s) after the evaluation date {as_of}"
+    when = f"{days_left} day(s) after the evaluation date {as_of}" if days_left else "the evaluation date: its last day"
     message = f"waiver for {rule.label} expires on {rule.expires}, {when} ({rule.accountable})"
     return Notice("warning", message, rule.reference, "waiver-expiring", rule.label)
 

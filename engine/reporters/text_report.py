@@ -32,6 +32,8 @@ def render(run: RunResult, color: bool = False) -> str:
         lines += ["", "Notices:", *(notice_line(n, color) for n in run.notices)]
     if known or upcoming or waived or run.notices:
         lines.append("")  # the summary stands apart from the last section
+    if lines and lines[0] == "":  # a section with nothing before it needs no blank line above it
+        del lines[0]
     lines.append(summary_line(run.summary(), _states(run)))
     return "\n".join(lines) + "\n"
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from wxcc_policy.errors import UsageError
 from wxcc_policy.inputs.yaml_files import YamlFile
 from wxcc_policy.lang.compiler import Compiler, Namespace
-from wxcc_policy.lang.names import AS_OF, DOCUMENT
+from wxcc_policy.lang.names import AS_OF, DOCUMENT, RESERVED
 from wxcc_policy.lang.runtime import CompiledFunction
 from wxcc_policy.lang.shapes import Shape, Shapes
 from wxcc_policy.rules.expressions import compile_expression
@@ -58,7 +58,7 @@ class LibraryCompiler:
         for section, kind in (("values", "value"), ("functions", "function")):
             for name, spec in f.data.get(section, {}).items():
                 where = f.where((section, name))
-                if name in self.entries or name in self.namespace.env_names:
+                if name in self.entries or name in self.namespace.env_names or name in RESERVED:
                     raise UsageError(f"{name!r} is already defined", where)
                 expression = spec["expr"] if kind == "value" else spec["body"]
                 params = tuple(spec.get("params", ()))

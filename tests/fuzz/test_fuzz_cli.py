@@ -21,6 +21,8 @@ from hypothesis import strategies as st
 
 from wxcc_policy.inputs.yaml_reader import parse_yaml
 
+pytestmark = pytest.mark.slow  # seconds each: `pytest -m "not slow"` leaves them out, CI runs them
+
 ACME = EXAMPLES / "acme-tenant.json"
 VIOLATIONS = EXAMPLES / "violations-tenant.yaml"
 CUSTOM = ROOT / "examples" / "custom-policies"

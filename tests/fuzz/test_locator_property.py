@@ -12,10 +12,13 @@ import json
 import re
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wxcc_policy.inputs.json_reader import JsonLocator, parse_json
+
+pytestmark = pytest.mark.slow  # seconds each: `pytest -m "not slow"` leaves them out, CI runs them
 
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()

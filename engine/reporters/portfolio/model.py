@@ -182,7 +182,7 @@ def merge(parts: list[tuple[str, dict[str, Any]]], generated: str) -> dict[str, 
     merged = {key: value for key, value in first.items() if key not in ("results", "summary", "portfolio", "notices")}
     merged["results"] = [r for r, _ in rows]
     if any("notices" in part for _, part in parts):
-        merged["notices"] = [n for _, part in parts for n in part.get("notices", [])]
+        merged["notices"] = _merged_notices([n for _, part in parts for n in part.get("notices", [])], merged["results"])
     merged["summary"] = _summed([part["summary"] for _, part in parts])
     merged["portfolio"] = {
         **first["portfolio"],
@@ -193,6 +193,18 @@ def merge(parts: list[tuple[str, dict[str, Any]]], generated: str) -> dict[str, 
     }
     merged["portfolio"].pop("aggregates", None)  # derived: recomputed by the renderers
     return merged
+
+
+def _merged_notices(notices: list[dict[str, Any]], results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each shard judged its waivers alone: one unused in a shard may have waived a finding
+    in another (then it is not reported), and a notice every shard gave is kept once."""
+    used = {f["waiver"].get("reference") for r in results for f in r.get("findings", []) if isinstance(f.get("waiver"), dict)}
+    kept: dict[str, dict[str, Any]] = {}
+    for notice in notices:
+        if notice.get("kind") == "waiver-unused" and notice.get("where") in used:
+            continue
+        kept.setdefault(json.dumps(notice, sort_keys=True), notice)
+    return list(kept.values())
 
 
 def _merged_coming_up(parts: list[dict[str, Any]], order: dict[str, int]) -> dict[str, Any] | None:
