@@ -134,6 +134,12 @@ def test_waived_findings_stay_out_of_the_baseline(runner, tenants: Path) -> None
     assert states(result)[TEL_KEY] == "new" and code == 1
 
 
+def test_baseline_in_a_missing_directory_is_refused_before_the_run(runner, tenants: Path) -> None:
+    code, _, err = run_cli(runner, "baseline", "-o", "no/such/b.json", "tenants")
+    assert code == 2
+    assert err == "wxcc-policy: error: no/such/b.json: cannot write the baseline: No such file or directory (no/such)\n"
+
+
 def test_baseline_refuses_invalid_inputs(runner, tenants: Path) -> None:
     (tenants / "broken.json").write_text('{"snapshotVersion": "1",')
     code, out, err = run_cli(runner, "baseline", "tenants")

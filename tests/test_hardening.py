@@ -228,6 +228,22 @@ def test_an_unreadable_file_is_its_own_result(runner, tmp_path: Path) -> None:
     assert results[1]["findings"]
 
 
+def test_a_policy_failing_in_one_test_case_keeps_the_other_cases(runner, tmp_path: Path) -> None:
+    far = '{snapshotVersion: "1", capturedAt: "9999-12-31T00:00:00Z", tenant: {id: t}, subscriptions: [], users: []}'
+    fine = far.replace("9999-12-31", "2026-11-20")
+    subscription = "{id: S, status: active, createdAt: 2024-01-10, startDate: 2024-02-01, endDate: 9999-12-31, "
+    subscription += "licenseModel: named, offer: o, telephony: vpop}"
+    far = far.replace("subscriptions: []", f"subscriptions: [{subscription}]").replace(
+        "users: []", "users: [{id: u, roles: [agent], subscriptionId: S}]"
+    )
+    cases = f"  - {{name: far, snapshot: {far}, expect: []}}\n  - {{name: fine, snapshot: {fine}, expect: []}}\n"
+    text = f"policies: [WXCC-ACC-002]\ncases:\n{cases}"
+    path = _test_file(tmp_path, "t.test.yaml", text)
+    code, out, err = run_cli(runner, "test", str(path))
+    assert code == 1 and err == ""
+    assert "error: a policy failed: policy WXCC-ACC-002: " in out and f"PASS {path}: fine" in out
+
+
 # §5 No internal error on any input
 
 
@@ -276,6 +292,16 @@ def test_hostile_input_is_a_located_one_line_problem(
     assert "internal error" not in out
 
 
+def test_a_line_start_index_that_runs_past_its_array_is_not_trusted() -> None:
+    from wxcc_policy.inputs.json_reader import JsonLocator, parse_json
+
+    # Every line at one indentation: the shortcut for "a" finds its second line start in "b".
+    text = '{\n  "a": [\n  [],\n  null\n  ],\n  "b": [\n  []\n  ]\n}'
+    locator = JsonLocator(text, parse_json(text))
+    assert locator.offset(("b", "0")) == text.index("[]", text.index('"b"'))
+    assert locator.offset(("a", "1")) == text.index("null")
+
+
 def test_a_far_date_is_a_located_evaluation_error_not_a_crash(runner, tmp_path: Path) -> None:
     path = _write_json(tmp_path / "far.json", minimal_snapshot(capturedAt="9999-12-31T00:00:00Z"))
     code, out, err = run_cli(runner, "check", str(path))
@@ -302,7 +328,7 @@ def test_explain_on_an_unreadable_or_leap_second_snapshot_is_one_line(runner, tm
     leap = _write_json(tmp_path / "leap.json", minimal_snapshot(capturedAt="2026-06-30T23:59:60Z"))
     for path in (unreadable, leap):
         code, out, err = run_cli(runner, "explain", "WXCC-ACC-002", str(path))
-        assert code == 1 and err == "" and len(out.splitlines()) == 1 and "not valid" in out
+        assert code == 1 and len((out + err).splitlines()) == 1 and "not valid" in out + err
 
 
 # `test`: policy test files

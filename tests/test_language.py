@@ -224,3 +224,16 @@ def test_report_at_must_be_a_document_element(runner, tmp_path: Path) -> None:
     )
     code, _, err = run_cli(runner, "check", "--policy-dir", str(tmp_path), str(EXAMPLES / "acme-tenant.json"))
     assert code == 2 and "report.at must be an element of the document" in err
+
+
+def test_type_names_in_messages_read_as_english(runner, tmp_path: Path) -> None:
+    """`not a null` read badly: null takes no article."""
+    from wxcc_policy.lang.values import a_type
+
+    assert [a_type(v) for v in (None, "x", 1, {}, [])] == ["null", "a string", "a number", "an object", "a list"]
+    (tmp_path / "p.yaml").write_text(
+        "id: ACME-N-001\ntitle: t\nseverity: info\ndescription: d\nrationale: r\nremediation: m\n"
+        'assert: "false"\nreport: {at: "first(filter(users, u -> false))", key: k, message: m}\n'
+    )
+    code, out, err = run_cli(runner, "check", "--select", "ACME-N-001", "--policy-dir", str(tmp_path), str(EXAMPLES / "acme-tenant.json"))
+    assert code == 2 and "(an object or a list), not null (at " in out + err

@@ -49,6 +49,15 @@ def portfolio(tmp_path: Path) -> Path:
     return make_portfolio(tmp_path / "tenants")
 
 
+@pytest.fixture
+def relative_portfolio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The portfolio named by a relative path: shards are chosen by the path as given, so
+    tests of shards must not depend on the name of pytest's temporary directory."""
+    make_portfolio(tmp_path / "tenants")
+    monkeypatch.chdir(tmp_path)
+    return Path("tenants")
+
+
 def report(runner: Any, *args: str) -> tuple[int, str, str]:
     return run_cli(runner, "report", "--quiet", *args)
 
@@ -178,13 +187,13 @@ def test_jobs_give_the_same_bytes(runner, portfolio, tmp_path) -> None:
     assert (tmp_path / "r1.json").read_text() == (tmp_path / "r2.json").read_text() == (tmp_path / "r3.json").read_text()
 
 
-def test_shards_partition_the_inputs_and_merge_back(runner, portfolio, tmp_path) -> None:
+def test_shards_partition_the_inputs_and_merge_back(runner, relative_portfolio, tmp_path) -> None:
     whole = tmp_path / "whole.json"
-    report(runner, str(portfolio), "-o", str(whole))
+    report(runner, str(relative_portfolio), "-o", str(whole))
     parts = []
     for k in (1, 2, 3):
         part = tmp_path / f"part-{k}.json"
-        report(runner, str(portfolio), "--shard", f"{k}/3", "-o", str(part))
+        report(runner, str(relative_portfolio), "--shard", f"{k}/3", "-o", str(part))
         parts.append(part)
     files = [r["file"] for p in parts for r in json.loads(p.read_text())["results"]]
     assert sorted(files) == sorted(r["file"] for r in json.loads(whole.read_text())["results"])  # disjoint, complete
@@ -201,10 +210,10 @@ def test_shards_partition_the_inputs_and_merge_back(runner, portfolio, tmp_path)
     assert report(runner, "--merge", *map(str, parts), "-o", str(tmp_path / "merged.html"))[0] == 1
 
 
-def test_merge_refuses_parts_evaluated_differently(runner, portfolio, tmp_path) -> None:
+def test_merge_refuses_parts_evaluated_differently(runner, relative_portfolio, tmp_path) -> None:
     one, other = tmp_path / "one.json", tmp_path / "other.json"
-    report(runner, str(portfolio), "--shard", "1/2", "-o", str(one))
-    report(runner, str(portfolio), "--shard", "2/2", "--as-of", "2027-01-01", "-o", str(other))
+    report(runner, str(relative_portfolio), "--shard", "1/2", "-o", str(one))
+    report(runner, str(relative_portfolio), "--shard", "2/2", "--as-of", "2027-01-01", "-o", str(other))
     code, _, err = report(runner, "--merge", str(one), str(other), "-o", str(tmp_path / "m.html"))
     assert code == 2 and "different evaluation settings" in err and str(other) in err
     code, _, err = report(runner, "--merge", str(one), str(one), "-o", str(tmp_path / "m.html"))
@@ -328,9 +337,9 @@ def test_waivers_applied_are_in_the_provenance(runner, portfolio, tmp_path) -> N
     assert next(r for r in data["results"] if r["tenant"] == "org-00")["findings"][0]["waived"] is True
 
 
-def test_coming_up_with_a_horizon_survives_a_merge(runner, portfolio, tmp_path) -> None:
+def test_coming_up_with_a_horizon_survives_a_merge(runner, relative_portfolio, tmp_path) -> None:
     whole = tmp_path / "whole.json"
-    report(runner, str(portfolio), "--horizon", "90", "-o", str(whole))
+    report(runner, str(relative_portfolio), "--horizon", "90", "-o", str(whole))
     data = json.loads(whole.read_text())
     _schema_validator().validate(data)
     coming = data["portfolio"]["comingUp"]
@@ -339,7 +348,7 @@ def test_coming_up_with_a_horizon_survives_a_merge(runner, portfolio, tmp_path) 
     assert {e["policy"] for e in coming["events"]} >= {"WXCC-ACC-001"}  # Sub-200 ends on 2026-12-10
     parts = [tmp_path / f"part-{k}.json" for k in (1, 2)]
     for k, part in enumerate(parts, start=1):
-        report(runner, str(portfolio), "--horizon", "90", "--shard", f"{k}/2", "-o", str(part))
+        report(runner, str(relative_portfolio), "--horizon", "90", "--shard", f"{k}/2", "-o", str(part))
     merged = tmp_path / "merged.json"
     report(runner, "--merge", *map(str, parts), "-o", str(merged))
     assert json.loads(merged.read_text())["portfolio"]["comingUp"] == coming
@@ -347,7 +356,7 @@ def test_coming_up_with_a_horizon_survives_a_merge(runner, portfolio, tmp_path) 
     report(runner, "--merge", *map(str, parts), "-o", str(html))
     assert 'id="coming-up"' in html.read_text() and 'id="chart-upcoming"' in html.read_text()
     other = tmp_path / "other.json"
-    report(runner, str(portfolio), "--horizon", "30", "--shard", "2/2", "-o", str(other))
+    report(runner, str(relative_portfolio), "--horizon", "30", "--shard", "2/2", "-o", str(other))
     code, _, err = report(runner, "--merge", str(parts[0]), str(other), "-o", str(html))
     assert code == 2 and "different evaluation settings" in err
 
@@ -402,14 +411,14 @@ def test_the_documented_shard_example_works(portfolio, tmp_path) -> None:
     assert html.count('<section class="tenant"') == 10
 
 
-def test_merge_keeps_waiver_notices_once_and_drops_those_used_elsewhere(runner, portfolio, tmp_path) -> None:
+def test_merge_keeps_waiver_notices_once_and_drops_those_used_elsewhere(runner, relative_portfolio, tmp_path) -> None:
     waivers = tmp_path / "waivers.yaml"
     rule = "    reason: r\n    owner: o@example.com\n    granted: 2026-11-01\n    expires: 2026-12-31\n"
     waivers.write_text(f"waivers:\n  - policy: WXCC-TEL-001\n{rule}  - policy: WXCC-DAT-001\n{rule}")
     parts = []
     for k in (1, 2, 3):
         part = tmp_path / f"part-{k}.json"
-        report(runner, str(portfolio), "--waivers", str(waivers), "--shard", f"{k}/3", "-o", str(part))
+        report(runner, str(relative_portfolio), "--waivers", str(waivers), "--shard", f"{k}/3", "-o", str(part))
         parts.append(part)
     unused = [[n for n in json.loads(p.read_text())["notices"] if n["kind"] == "waiver-unused"] for p in parts]
     assert sum(len(u) for u in unused) == 5  # DAT-001's in every shard, TEL-001's in the two without org-x

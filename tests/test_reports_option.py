@@ -63,6 +63,16 @@ def test_two_reports_on_one_file_are_refused_before_the_run(runner, tmp_path: Pa
     assert not same.exists()
 
 
+@pytest.mark.parametrize("option", ["--report", "-o"])
+def test_a_report_in_a_missing_directory_is_refused_before_the_run(runner, tmp_path: Path, option: str) -> None:
+    """Not after a long evaluation, and not after the text report went to stdout."""
+    target = tmp_path / "no" / "such" / "r.sarif"
+    value = f"sarif={target}" if option == "--report" else str(target)
+    code, out, err = run_cli(runner, "check", option, value, str(VIOLATIONS))
+    assert code == 2 and out == ""
+    assert err == f"wxcc-policy: error: {target}: cannot write the report: No such file or directory ({target.parent})\n"
+
+
 def test_bad_reports_in_the_configuration_are_located(runner, tmp_path: Path) -> None:
     config = tmp_path / "wxcc.yaml"
     config.write_text("reports:\n  pdf: x.pdf\n")

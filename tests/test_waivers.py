@@ -90,6 +90,16 @@ def test_text_with_only_waived_findings_starts_with_its_section(runner, tmp_path
     assert out.startswith("Waived findings (they do not fail the run):\n"), out
 
 
+def test_text_keeps_a_multi_line_reason_and_owner_on_one_line(runner, tmp_path: Path) -> None:
+    """`reason: |` is natural YAML; the text format stays one line per item."""
+    file = write_waivers(tmp_path / "w.yaml", waiver(key=TEL_KEY, reason="moves\nin December\n"))
+    write_waivers(tmp_path / "unused.yaml", waiver(key="WXCC-ACC-001:org-x:users/u-9", owner="a\r\nb"))
+    code, out, _ = run_cli(runner, "check", "--waivers", file, "--waivers", str(tmp_path / "unused.yaml"), VIOLATIONS)
+    assert "  waived by " in out and out.count("\n") == len(out.splitlines())
+    assert f"{file}:2:5 until 2027-01-31 (alice@example.com): moves in December\n" in out
+    assert "matches no finding (a b); remove it\n" in out and "\r" not in out and code == 1
+
+
 def _message(runner, key: str) -> str:
     return findings(check_json(runner, VIOLATIONS)[1])[key]["message"]
 

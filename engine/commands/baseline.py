@@ -11,6 +11,7 @@ import click
 
 from wxcc_policy.commands.accepted_risk import waiver_file_option
 from wxcc_policy.commands.check import check_settings, collection_paused, run_many
+from wxcc_policy.commands.extra_reports import require_directory
 from wxcc_policy.commands.options import as_of_option, config_option, load, policy_dir_option, write_output
 from wxcc_policy.commands.progress import many_files_options
 from wxcc_policy.errors import UsageError
@@ -51,6 +52,7 @@ def _baseline(opts: dict[str, Any]) -> int:
 
     if opts["accept_new"] and not opts["update"]:
         raise UsageError("--accept-new goes with --update (a new baseline records every finding anyway)")
+    require_directory(opts["output"], "baseline")
     config, policies = load(opts["config_path"], opts["policy_dirs"])
     settings = check_settings({**opts, "fail_on": None}, config, policies)
     rules = load_waivers(opts, config, policies)

@@ -51,12 +51,21 @@ def planned_reports(opts: dict[str, Any], config: Any) -> tuple[ExtraReport, ...
     before the run, so that a mistake costs no evaluation."""
     reports: tuple[ExtraReport, ...] = opts["reports"] or tuple(ExtraReport(fmt, str(path)) for fmt, path in config.reports)
     taken = {_same_file(opts["output"]): "-o"} if opts["output"] else {}
+    for path in [opts["output"], *(r.path for r in reports)]:
+        require_directory(path)
     for report in reports:
         key = _same_file(report.path)
         if key in taken:
             raise UsageError(f"two reports would be written to the same file ({taken[key]} and --report {report.fmt}={report.path})")
         taken[key] = f"--report {report.fmt}={report.path}"
     return reports
+
+
+def require_directory(path: str | None, what: str = "report") -> None:
+    """An output is written atomically beside its path: its directory must exist. Checked
+    before the run, not after a long evaluation."""
+    if path is not None and not Path(path).parent.is_dir():
+        raise UsageError(f"cannot write the {what}: No such file or directory ({Path(path).parent})", path)
 
 
 def _same_file(path: str) -> str:

@@ -134,6 +134,8 @@ def _run_case(file: YamlFile, index: int, case: dict[str, Any], policies: Policy
     if result.parse_error or result.schema_errors:
         problem = result.parse_error.message if result.parse_error else _schema_problems(file, snapshot, parts, result.schema_errors)
         return CaseResult(file.path, case["name"], (), (), error=f"the snapshot is not valid: {problem}")
+    if result.eval_error:  # the case fails; the other cases still run
+        return CaseResult(file.path, case["name"], (), (), error=f"a policy failed: {result.eval_error.message}")
     return _compare(file.path, case, result.findings)
 
 

@@ -95,7 +95,7 @@ def _evaluate_document(document: Document, settings: CheckSettings, policies: Po
     except (EvalFailure, UsageError) as exc:
         failure = exc.in_policy(pid) if isinstance(exc, EvalFailure) and pid else exc
         return _failed(document, eval_failure_message(failure))
-    except Exception as exc:
+    except Exception as exc:  # a defect met on one document must not hide the report on the others
         if os.environ.get("WXCC_POLICY_DEBUG"):
             raise
         where = f"policy {pid}: " if pid else ""

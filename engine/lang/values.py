@@ -40,8 +40,10 @@ def type_name(value: Any) -> str:
 
 
 def a_type(value: Any) -> str:
-    """The value's type with its article: "a string", "an object"."""
+    """The value's type with its article: "a string", "an object", and "null" alone."""
     name = type_name(value)
+    if name == "null":
+        return name
     return f"an {name}" if name == "object" else f"a {name}"
 
 

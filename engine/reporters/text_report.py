@@ -65,7 +65,7 @@ def _section(title: str, findings: list[tuple[str, Finding]], color: bool) -> li
         if f.waiver is not None:
             w = f.waiver
             who = f"{w.owner}, {w.ticket}" if w.ticket else w.owner
-            lines.append(f"  waived by {w.reference} until {w.expires} ({who}): {w.reason}")
+            lines.append(_one_line(f"  waived by {w.reference} until {w.expires} ({who}): {w.reason}"))
     return lines
 
 
@@ -74,7 +74,13 @@ def notice_line(notice: Notice, color: bool) -> str:
     grep pattern still fits every line."""
     topic = notice.kind.split("-")[0].upper() or "NOTICE"
     where = f"{notice.where}: " if notice.where else ""
-    return f"{where}{_paint(notice.level, notice.level, color)} {topic} {notice.message}"
+    return f"{where}{_paint(notice.level, notice.level, color)} {topic} {_one_line(notice.message)}"
+
+
+def _one_line(text: str) -> str:
+    """Waiver reasons and owners are free text (`reason: |` ends in a newline): line breaks
+    become spaces, so that each item stays one line."""
+    return " ".join(text.splitlines()) if "\n" in text or "\r" in text else text
 
 
 def _states(run: RunResult) -> str:

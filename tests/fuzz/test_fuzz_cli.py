@@ -29,8 +29,8 @@ CUSTOM = ROOT / "examples" / "custom-policies"
 EMAIL_POLICY = (CUSTOM / "ACME-EMAIL-001.yaml").read_text()
 BASE_DOCS = [json.loads(ACME.read_text()), parse_yaml(VIOLATIONS.read_text())[0]]  # YAML 1.2: dates stay strings
 
-# The number of inputs each property runs in CI: 400 in all, each run twice (the second run
-# must give the same bytes), snapshots in two formats: 1,040 runs of main() (docs/hardening.md).
+# The number of inputs each property runs in CI: 460 in all, each run twice (the second run
+# must give the same bytes), snapshots in two formats: 1,160 runs of main() (docs/hardening.md).
 EXAMPLES_PER_PROPERTY = {
     "mutated snapshots": 120,
     "schema-drawn snapshots": 40,
@@ -38,7 +38,15 @@ EXAMPLES_PER_PROPERTY = {
     "configurations": 50,
     "policy test files": 50,
     "change files (plan)": 40,
+    "baselines": 30,
+    "waiver files": 30,
 }
+
+
+def _check_options() -> set[str]:
+    from wxcc_policy.commands.check import check
+
+    return {name for param in check.params for name in param.opts}
 
 
 @pytest.fixture
@@ -437,5 +445,93 @@ def test_change_files_soak(soak: None, tmp_path_factory: pytest.TempPathFactory)
     @given(change_files())
     def prop(change: tuple[str, str]) -> None:
         _check_change(directory, change)
+
+    prop()
+
+
+# --- baselines and waiver files (`check --baseline`, `check --waivers`) ---------------
+
+_BASELINE = {
+    "version": "1",
+    "findings": [
+        {
+            "key": "WXCC-ACC-002:org-acme-7f3a:users/u-agent-2",
+            "policy": "WXCC-ACC-002",
+            "tenant": "org-acme-7f3a",
+            "pointer": "/users/2/subscriptionId",
+            "message": "sha256:0123456789abcdef",
+        }
+    ],
+}
+_WAIVERS = {
+    "waivers": [
+        {
+            "key": "WXCC-ACC-002:org-acme-7f3a:users/u-agent-2",
+            "reason": "moving",
+            "owner": "a@example.com",
+            "granted": "2026-11-01",
+            "expires": "2026-11-30",
+        },
+        {
+            "policy": "WXCC-SUB-003",
+            "tenant": "org-acme-7f3a",
+            "pointer": "/subscriptions/*",
+            "reason": "r",
+            "owner": "o",
+            "granted": "2026-11-01",
+            "expires": "2026-12-01",
+        },
+    ]
+}
+
+
+@st.composite
+def side_files(draw: st.DrawFn, base: Any) -> tuple[str, str]:
+    doc = draw(structural(base))
+    if draw(st.booleans()):
+        return draw(byte_mutations(json.dumps(doc, indent=2))), ".json"
+    return draw(byte_mutations(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))), ".yaml"
+
+
+def _check_side_file(directory: Path, option: str, case: tuple[str, str]) -> None:
+    text, suffix = case
+    path = directory / f"side{suffix}"
+    path.write_bytes(text.encode("utf-8", "surrogatepass"))
+    sane_run(["check", "--format", "json", option, str(path), str(ACME)], [path])
+
+
+@pytest.mark.skipif("--baseline" not in _check_options(), reason="no `check --baseline`")
+def test_baselines(tmp_path_factory: pytest.TempPathFactory) -> None:
+    directory = _workdir(tmp_path_factory)
+
+    @bounded(EXAMPLES_PER_PROPERTY["baselines"])
+    @given(side_files(_BASELINE))
+    def prop(case: tuple[str, str]) -> None:
+        _check_side_file(directory, "--baseline", case)
+
+    prop()
+
+
+@pytest.mark.skipif("--waivers" not in _check_options(), reason="no `check --waivers`")
+def test_waiver_files(tmp_path_factory: pytest.TempPathFactory) -> None:
+    directory = _workdir(tmp_path_factory)
+
+    @bounded(EXAMPLES_PER_PROPERTY["waiver files"])
+    @given(side_files(_WAIVERS))
+    def prop(case: tuple[str, str]) -> None:
+        _check_side_file(directory, "--waivers", case)
+
+    prop()
+
+
+@pytest.mark.fuzz
+@pytest.mark.parametrize(("option", "base"), [("--baseline", _BASELINE), ("--waivers", _WAIVERS)])
+def test_baselines_and_waivers_soak(soak: None, tmp_path_factory: pytest.TempPathFactory, option: str, base: Any) -> None:
+    directory = _workdir(tmp_path_factory)
+
+    @bounded(EXAMPLES_PER_PROPERTY["baselines"], soak=True)
+    @given(side_files(base))
+    def prop(case: tuple[str, str]) -> None:
+        _check_side_file(directory, option, case)
 
     prop()
