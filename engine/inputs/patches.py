@@ -13,9 +13,9 @@ import pickle
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-import json_merge_patch  # type: ignore[import-untyped]
-import jsonpatch  # type: ignore[import-untyped]
-import jsonpointer  # type: ignore[import-untyped]
+import json_merge_patch
+import jsonpatch
+import jsonpointer
 
 from wxcc_policy.inputs.pointers import PointerIndex, join_pointer, split_pointer
 from wxcc_policy.inputs.sources import Document
