@@ -339,3 +339,32 @@ def test_explain_fails_where_check_fails(runner, tmp_path: Path, assertion: str,
         assert code == 2, out
         assert "evaluation budget exceeded" in err and fragment in err and "Traceback" not in err
         assert len(err.strip().splitlines()) == 1
+
+
+NESTING_LIBRARY = """kind: library
+name: nesting
+description: A recursion as deep as its argument.
+functions:
+  nest:
+    params: [n]
+    description: n nested lists.
+    body: "if n == 0 then [] else [nest(n - 1)]"
+"""
+
+
+@pytest.mark.parametrize(("depth", "expected"), [(140, 0), (400, 2)])
+def test_explain_recurses_as_deep_as_check(runner, tmp_path: Path, depth: int, expected: int) -> None:
+    """Tracing adds stack frames per call: explain must neither fail where check passes
+    (`recursion too deep` at 140 levels) nor pass where check fails."""
+    (tmp_path / "lib.yaml").write_text(NESTING_LIBRARY)
+    (tmp_path / "p.yaml").write_text(
+        "id: ACME-D-001\ntitle: t\nseverity: info\ndescription: d\nrationale: r\nremediation: m\n"
+        f'let: {{v: "nest({depth})"}}\nassert: "false"\nreport: {{at: tenant, key: k, message: m}}\n'
+    )
+    args = ("--policy-dir", str(tmp_path))
+    code, out, err = run_cli(runner, "check", "--select", "ACME-D-001", *args, ACME)
+    assert code == expected, out + err
+    for fmt in ("text", "json"):
+        code, out, err = run_cli(runner, "explain", "--format", fmt, *args, "ACME-D-001", ACME)
+        assert code == expected and "Traceback" not in err, err
+        assert expected == 0 or err.strip().endswith("recursion too deep")

@@ -8,6 +8,9 @@ evaluator runs; reporters/explanation.py lays out what it recorded.
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,7 @@ from wxcc_policy.inputs.sources import Document, read_document
 from wxcc_policy.lang import ast
 from wxcc_policy.lang.budget import Limits
 from wxcc_policy.lang.lexer import SyntaxProblem
+from wxcc_policy.lang.names import AS_OF
 from wxcc_policy.lang.parser import parse_expression
 from wxcc_policy.lang.shapes import did_you_mean
 from wxcc_policy.lang.template import parse_template
@@ -30,6 +34,7 @@ from wxcc_policy.rules.policy_set import DEFAULT_LIMITS, PolicySet
 from wxcc_policy.validation.schemas import violations
 
 Params = dict[str, dict[str, Any]]
+_TRACED_STACK_FACTOR = 3  # a traced library call takes about 1.5 times the frames of a plain one
 RENDERERS = {"text": render_text, "json": render_json}
 
 
@@ -143,20 +148,32 @@ def explain_findings(
     return RENDERERS[fmt](explanation), 0
 
 
+@contextmanager
+def _room_for_the_tracer() -> Iterator[None]:
+    """The tracer adds stack frames to every library call: a recursion that check went through
+    must not run out of stack while traced."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(limit * _TRACED_STACK_FACTOR)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(limit)
+
+
 def trace(
     policies: PolicySet, policy: Policy, params: dict[str, Any], document: Document, as_of: str | None, limits: Limits = DEFAULT_LIMITS
 ) -> Explanation:
-    """Evaluate the policy once over the document with a tracer, within the evaluation
-    budget `check` gives it; locate its findings."""
-    runtime = policies.runtime(document.data, as_of, limits)
-    subject = render(policies.document.subject(runtime.base))
-    tracer = Tracer()
+    """Evaluate the policy as `check` does, so that explain fails exactly where check fails
+    (evaluation budget, recursion depth), then once more with a tracer; locate its findings."""
     try:
-        raw = evaluate(policy, runtime, params, tracer)
+        evaluate(policy, policies.runtime(document.data, as_of, limits), params)
+        runtime = policies.runtime(document.data, as_of, limits)
+        tracer = Tracer()
+        with _room_for_the_tracer():
+            raw = evaluate(policy, runtime, params, tracer)
     except EvalFailure as exc:
         raise UsageError(f"evaluating {document.path}: {exc.message}", exc.where) from None
+    subject = render(policies.document.subject(runtime.base))
     traced = {id(t.raw): t for t in tracer.findings}
     pairs = tuple((finding, traced[id(r)]) for finding, r in locate_pairs(document, raw, subject))
-    return Explanation(
-        policy, document.path, subject, str(runtime.base["asOf"]), tracer, pairs, len(pairs), policies.entries, document.data
-    )
+    return Explanation(policy, document.path, subject, str(runtime.base[AS_OF]), tracer, pairs, len(pairs), policies.entries, document.data)

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from wxcc_policy.lang.runtime import Runtime
-from wxcc_policy.lang.speedups import memo_key
 
 if TYPE_CHECKING:
     from wxcc_policy.evaluation.evaluator import RawFinding
@@ -134,15 +133,6 @@ class Tracer:
                 self._computing.pop()
         elif node.value is _PENDING:  # used again while being computed (recursion)
             return compute()
-        elif args is not None and memo_key(name, args) is None:
-            # The runtime does not memoise this call (an argument is not a scalar): run it
-            # again, so that explain spends the evaluation budget check spends, and fails
-            # where check fails. Its parts are recorded once, under the same node.
-            self._computing.append(node)
-            try:
-                compute()
-            finally:
-                self._computing.pop()
         user = self._computing[-1].parts if self._computing else self._scope().uses
         user[id(node)] = node
         return node.value  # library values and functions are pure: the same arguments, the same result

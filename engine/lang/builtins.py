@@ -46,10 +46,7 @@ class Lam:
                 return [x.get(self.field) if x.__class__ is dict else None for x in items]
         name, body = self.params[0], self.body
         saved = env.get(name, _UNSET)
-        out = []
-        for item in items:
-            env[name] = item
-            out.append(body(env))
+        out = [body(env) for env[name] in items]  # each item bound to the parameter in turn
         if saved is _UNSET:
             env.pop(name, None)
         else:
@@ -169,9 +166,11 @@ def _sum(env: Env, xs: Any, fn: Lam | None = None) -> Any:
     budget_of(env).spend(len(values))
     total: Any = 0
     for v in values:
-        if v is None:
-            continue
-        _number(v, "sum", "numbers")
+        cls = v.__class__
+        if cls is not int and cls is not float:  # numbers pass without a call
+            if v is None:
+                continue
+            _number(v, "sum", "numbers")
         total += v
     return total
 
@@ -188,8 +187,13 @@ def _keys_and_set(env: Env, xs: Any, fn: Lam, name: str) -> tuple[list[Any] | tu
     try:
         distinct = set(keys)  # all hashable already: the usual case, at C speed
     except TypeError:
-        keys = [hashable(k) for k in keys]
-        distinct = set(keys)
+        try:  # composite keys of scalars ([a, b]): tuples without a call per key
+            flat = [tuple(k) if k.__class__ is list else k for k in keys]
+            distinct = set(flat)
+            keys = flat
+        except TypeError:  # nested lists, or an object (hashable() says which)
+            keys = [hashable(k) for k in keys]
+            distinct = set(keys)
     return items, keys, distinct
 
 
@@ -223,7 +227,9 @@ def _sum_by(env: Env, xs: Any, key: Lam, value: Lam) -> dict[Any, Any]:
     items, keys = _keys_of(env, xs, key, "sumBy")
     out: dict[Any, Any] = {}
     for k, v in zip(keys, value.results(env, items), strict=False):
-        out[k] = out.get(k, 0) + (_number(v, "sumBy", "numbers to add") or 0)
+        if type(v) is not int:  # plain integers pass without a call (0 or 0 is 0 anyway)
+            v = _number(v, "sumBy", "numbers to add") or 0
+        out[k] = out.get(k, 0) + v
     return out
 
 

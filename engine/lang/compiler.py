@@ -165,6 +165,9 @@ class Compiler:
             return _coalesce(left, right), lshape or rshape
         if op == "in":
             fused = speedups.fused_membership(node, self.bound(scope))
+            constant = _literal_items(node.right)
+            if fused is None and constant is not None:  # `x in ['a', 'b']`: the list built once
+                return (lambda env: left(env) in constant), None
             return (fused[0] if fused else _membership(left, right)), None
         if op in ("==", "!="):
             equal = op == "=="
@@ -202,8 +205,7 @@ class Compiler:
         if len(node.args) != len(params):
             raise CompileProblem(f"{node.name}() takes {len(params)} argument(s): {', '.join(params)}", node.pos)
         args = [self.compile(arg, scope)[0] for arg in node.args]
-        name = node.name
-        return (lambda env: env[RUNTIME_KEY].call(name, [a(env) for a in args])), shape_of()
+        return _library_caller(node.name, args), shape_of()
 
     def _builtin(self, node: ast.Call, spec: Builtin, scope: dict[str, Shape]) -> tuple[Fn, Shape]:
         if not spec.min_args <= len(node.args) <= spec.max_args:
@@ -260,6 +262,17 @@ class Compiler:
         return rules.get(rule, lambda: None)()
 
 
+def _library_caller(name: str, args: list[Fn]) -> Fn:
+    """A library call as a closure, its usual one or two arguments without a loop."""
+    if len(args) == 1:
+        (a,) = args
+        return lambda env: env[RUNTIME_KEY].call(name, [a(env)])
+    if len(args) == 2:
+        a, b = args
+        return lambda env: env[RUNTIME_KEY].call(name, [a(env), b(env)])
+    return lambda env: env[RUNTIME_KEY].call(name, [a(env) for a in args])
+
+
 def _call_builtin(spec: Builtin, args: list[Fn]) -> Fn:
     """The call as a closure. Arguments are evaluated outside the `try`, so that only
     the function's own faults are attributed to it (try costs nothing when nothing raises)."""
@@ -314,9 +327,20 @@ def _check_literals(node: ast.Call, spec: Builtin) -> None:
                 raise CompileProblem(exc.message, arg.pos) from None
 
 
+def _literal_items(node: ast.Node) -> tuple[Any, ...] | None:
+    """The items of a list written with scalar literals only; `in` on it compares with ==,
+    as on the list it would build each time."""
+    if not isinstance(node, ast.ListLit) or not all(isinstance(item, ast.Literal) for item in node.items):
+        return None
+    values = tuple(item.value for item in node.items)  # type: ignore[union-attr]
+    return values if all(v is None or isinstance(v, (str, int, float)) for v in values) else None
+
+
 def _lookup(container: Any, key: Any) -> Any:
     if container.__class__ is dict:
-        return container.get(hashable(key))
+        if key.__class__ is list or key.__class__ is dict:  # only these need hashable()
+            key = hashable(key)
+        return container.get(key)
     if isinstance(container, (list, tuple)) and isinstance(key, int) and not isinstance(key, bool):
         return container[key] if -len(container) <= key < len(container) else None
     return None

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from itertools import compress
-from operator import not_
+from operator import attrgetter, not_
 from typing import Any
 
 from wxcc_policy.lang import ast
@@ -29,7 +29,8 @@ Fn = Callable[[Env], Any]
 BulkFn = Callable[[Env, Any], list[bool]]
 
 HASHED = (frozenset, dict, set)  # collections tested by hashing: a lookup table built once
-_SCALARS = (str, int, float, bool, type(None))
+SCALARS = (str, int, float, bool, type(None))  # the arguments a memoised call may have
+class_of = attrgetter("__class__")  # a tracked value's __class__ is its base type, unlike type()
 
 
 def unhashable(item: Any) -> EvalError:
@@ -116,6 +117,6 @@ def memo_key(name: str, args: list[Any]) -> tuple[Any, ...] | None:
     """The memo key of a library call: None (not memoised) unless every argument is a
     scalar. Types are part of the key: True == 1 == 1.0 in Python, not in policies."""
     for a in args:
-        if not isinstance(a, _SCALARS):
+        if not isinstance(a, SCALARS):
             return None
-    return (name, *args, *[a.__class__ for a in args])
+    return (name, *args, *map(class_of, args))  # Runtime.call inlines this

@@ -51,8 +51,16 @@ def make_renderer(parts: list[str | Callable[[Env], Any]], escape: Callable[[str
         return escape(text) if escape else text
 
     def render_template(env: Env) -> str:
-        text = "".join(p if isinstance(p, str) else show(p(env)) for p in parts)
+        # A list, not a generator: join builds one anyway, and a generator's frame
+        # switches cost more than the parts of a short message.
+        text = "".join([p if p.__class__ is str else show(p(env)) for p in parts])
         budget_of(env).text(len(text))  # a message that renders a whole tenant is a runaway
         return text
 
-    return render_template
+    def render_message(env: Env) -> str:
+        """Unescaped (messages): a plain string value is its own rendering, without a call."""
+        text = "".join([p if p.__class__ is str else (v if type(v := p(env)) is str else render(v)) for p in parts])
+        budget_of(env).text(len(text))
+        return text
+
+    return render_message if escape is None else render_template
