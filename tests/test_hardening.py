@@ -398,3 +398,16 @@ def test_the_same_policy_directory_twice_is_loaded_once(runner, tmp_path: Path) 
     config.write_text("policyDirs: [pack]\n")
     code, out, err = run_cli(runner, "policies", "--config", str(config), "--policy-dir", str(tmp_path / "." / "pack"))
     assert code == 0 and err == "" and out.count("ACME-EMAIL-001") == 1
+
+
+def test_standard_input_named_twice_is_refused(runner: Any) -> None:
+    # Regression: `check - -` read standard input twice and reported its findings twice.
+    code, out, err = run_cli(runner, "check", "-", "-")
+    assert code == 2 and "standard input (-) can be named only once" in err and out == ""
+
+
+def test_output_dash_is_standard_output(runner: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run_cli(runner, "check", "--format", "json", "-o", "-", str(EXAMPLES / "acme-tenant.json"))
+    assert code == 0 and json.loads(out)["summary"]["files"] == 1
+    assert not (tmp_path / "-").exists()

@@ -42,7 +42,7 @@ def start_run() -> None:
 def write_output(text: str, output: str | None) -> None:
     """Write to stdout, or to a file by the rules of reporters/output_files.py: never over
     a file the run read, atomically onto regular files (docs/hardening.md)."""
-    if output is None:
+    if output is None or output == "-":  # `-o -`: standard output, as for inputs
         write_stdout(text)
         return
     from wxcc_policy.inputs.read_files import files_read

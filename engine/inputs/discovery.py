@@ -26,6 +26,9 @@ def discover(paths: Iterable[str]) -> Iterator[tuple[Path, str]]:
     policy test files, FIFOs and devices, and this tool's own reports skipped).
 
     A directory holding no snapshot is an error: a gate pointed at the wrong path must fail."""
+    paths = list(paths)
+    if paths.count("-") > 1:
+        raise UsageError("standard input (-) can be named only once: it holds one snapshot")
     for given in paths:
         path = Path(given)
         if given == "-":  # standard input, read now: worker processes cannot read it
