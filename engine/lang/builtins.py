@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
+from itertools import compress
 from typing import Any, NamedTuple
 
 from wxcc_policy.lang import dates
@@ -106,7 +107,7 @@ def _last(env: Env, xs: Any) -> Any:
 
 def _filter(env: Env, xs: Any, pred: Lam) -> list[Any]:
     items = _items(xs, "filter")
-    return [x for x, keep in zip(items, pred.results(env, items), strict=False) if keep]
+    return list(compress(items, pred.results(env, items)))  # the items whose result is truthy
 
 
 def _map(env: Env, xs: Any, fn: Lam) -> list[Any]:

@@ -137,6 +137,16 @@ class Compiler:
     def _index(self, node: ast.Index, scope: dict[str, Shape]) -> tuple[Fn, Shape]:
         target, shape = self.compile(node.target, scope)
         index, _ = self.compile(node.key, scope)
+        if isinstance(node.key, ast.Literal) and type(node.key.value) is int:
+            position = node.key.value  # `x[0]`: a list read without evaluating the index
+
+            def read_position(env: Env) -> Any:
+                value = target(env)
+                if value.__class__ is list:
+                    return value[position] if -len(value) <= position < len(value) else None
+                return _lookup(value, position)
+
+            return read_position, self.shapes.index(shape)
 
         def read_index(env: Env) -> Any:
             return _lookup(target(env), index(env))

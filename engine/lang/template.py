@@ -53,13 +53,13 @@ def make_renderer(parts: list[str | Callable[[Env], Any]], escape: Callable[[str
     def render_template(env: Env) -> str:
         # A list, not a generator: join builds one anyway, and a generator's frame
         # switches cost more than the parts of a short message.
-        text = "".join([p if p.__class__ is str else show(p(env)) for p in parts])
+        text = "".join([p if isinstance(p, str) else show(p(env)) for p in parts])
         budget_of(env).text(len(text))  # a message that renders a whole tenant is a runaway
         return text
 
     def render_message(env: Env) -> str:
         """Unescaped (messages): a plain string value is its own rendering, without a call."""
-        text = "".join([p if p.__class__ is str else (v if type(v := p(env)) is str else render(v)) for p in parts])
+        text = "".join([p if isinstance(p, str) else (v if type(v := p(env)) is str else render(v)) for p in parts])
         budget_of(env).text(len(text))
         return text
 
