@@ -182,6 +182,15 @@ def _children(text: str, start: int) -> Iterator[tuple[str | int, int, int]]:
         index += 1
 
 
+def _dedented(text: str, bracket: int, indent: str) -> bool:
+    """Whether the closing bracket at `bracket` starts its line, indented less than the
+    elements: otherwise the line starts found may belong to other arrays (a layout whose
+    indentation does not follow the nesting), and the array is scanned instead."""
+    line = text.rfind("\n", 0, bracket) + 1
+    before = text[line:bracket]
+    return (not before or before.isspace()) and len(before) < len(indent)
+
+
 class JsonLocator:
     """Maps JSON Pointer segments to offsets; each container is indexed at most once.
 
@@ -302,7 +311,9 @@ class JsonLocator:
         except (StopIteration, ValueError):
             return None
         end = _skip_ws(text, end)
-        return (offsets, end + 1) if text[end] == "]" and last == items[-1] else None
+        if text[end] != "]" or last != items[-1] or not _dedented(text, end, indent):
+            return None
+        return offsets, end + 1
 
     def _scan_array(self, start: int) -> tuple[list[int], int]:
         """Element offsets and the position after the closing bracket, exactly."""
