@@ -12,7 +12,7 @@ import click
 from wxcc_policy.commands.accepted_risk import waiver_file_option
 from wxcc_policy.commands.check import check_settings, collection_paused, run_many
 from wxcc_policy.commands.extra_reports import require_directory
-from wxcc_policy.commands.options import as_of_option, config_option, load, policy_dir_option, write_output
+from wxcc_policy.commands.options import as_of_option, config_option, load, policy_dir_option, selection_options, write_output
 from wxcc_policy.commands.progress import many_files_options
 from wxcc_policy.errors import UsageError
 
@@ -35,8 +35,7 @@ _SHOWN_NEW = 10  # new findings listed when an update is refused
 @as_of_option
 @config_option
 @policy_dir_option
-@click.option("--select", multiple=True, metavar="ID", help="Run only these policies (repeatable).")
-@click.option("--skip", multiple=True, metavar="ID", help="Do not run these policies (repeatable).")
+@selection_options
 @waiver_file_option
 @many_files_options
 def baseline(**opts: Any) -> None:

@@ -18,6 +18,7 @@ from wxcc_policy.commands.options import (
     config_option,
     load,
     policy_dir_option,
+    selection_options,
     use_color,
     write_output,
 )
@@ -32,8 +33,7 @@ from wxcc_policy.reporters import REPORTERS
 @click.option("--fail-on", type=SEVERITY_CHOICE, default=None, help="Lowest severity that fails the run (exit 1) [default: error].")
 @config_option
 @policy_dir_option
-@click.option("--select", multiple=True, metavar="ID", help="Run only these policies (repeatable).")
-@click.option("--skip", multiple=True, metavar="ID", help="Do not run these policies (repeatable).")
+@selection_options
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to this file.")
 @report_option
 @many_files_options

@@ -9,7 +9,16 @@ from typing import Any
 import click
 
 from wxcc_policy.commands.check import collection_paused
-from wxcc_policy.commands.options import SEVERITY_CHOICE, as_of_option, config_option, load, policy_dir_option, use_color, write_output
+from wxcc_policy.commands.options import (
+    SEVERITY_CHOICE,
+    as_of_option,
+    config_option,
+    load,
+    policy_dir_option,
+    selection_options,
+    use_color,
+    write_output,
+)
 
 
 def change_options(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -35,8 +44,7 @@ def change_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         ),
         config_option,
         policy_dir_option,
-        click.option("--select", multiple=True, metavar="ID", help="Run only these policies (repeatable)."),
-        click.option("--skip", multiple=True, metavar="ID", help="Do not run these policies (repeatable)."),
+        selection_options,
         click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to this file."),
     ]
     for decorate in reversed(decorators):

@@ -9,7 +9,15 @@ from typing import Any
 import click
 
 from wxcc_policy.commands.check import collection_paused
-from wxcc_policy.commands.options import as_of_option, config_option, parse_as_of, policy_dir_option, use_color, write_output
+from wxcc_policy.commands.options import (
+    as_of_option,
+    config_option,
+    parse_as_of,
+    policy_dir_option,
+    selection_options,
+    use_color,
+    write_output,
+)
 from wxcc_policy.errors import UsageError
 
 
@@ -21,8 +29,7 @@ from wxcc_policy.errors import UsageError
 @as_of_option
 @config_option
 @policy_dir_option
-@click.option("--select", multiple=True, metavar="ID", help="Run only these policies (repeatable).")
-@click.option("--skip", multiple=True, metavar="ID", help="Do not run these policies (repeatable).")
+@selection_options
 @click.option("--every-day", is_flag=True, help="Evaluate every day of the horizon (the slow reference method).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to this file.")
 def forecast(**opts: Any) -> None:

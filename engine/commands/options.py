@@ -82,6 +82,12 @@ def policy_dir_option(fn: Any) -> Any:
     )(fn)
 
 
+def selection_options(fn: Any) -> Any:
+    """--select and --skip: which loaded policies a run evaluates."""
+    fn = click.option("--skip", multiple=True, metavar="ID", help="Do not run these policies (repeatable).")(fn)
+    return click.option("--select", multiple=True, metavar="ID", help="Run only these policies (repeatable).")(fn)
+
+
 def as_of_option(fn: Any) -> Any:
     return click.option(
         "--as-of", callback=parse_as_of, metavar="YYYY-MM-DD", help="Evaluation date [default: the date of each snapshot's capturedAt]."

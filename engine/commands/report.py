@@ -11,7 +11,15 @@ import click
 
 from wxcc_policy.commands.accepted_risk import baseline_option, waiver_options
 from wxcc_policy.commands.check import check_settings, collection_paused, run_many
-from wxcc_policy.commands.options import SEVERITY_CHOICE, as_of_option, config_option, load, policy_dir_option, write_output
+from wxcc_policy.commands.options import (
+    SEVERITY_CHOICE,
+    as_of_option,
+    config_option,
+    load,
+    policy_dir_option,
+    selection_options,
+    write_output,
+)
 from wxcc_policy.commands.progress import many_files_options
 from wxcc_policy.errors import UsageError
 
@@ -42,8 +50,7 @@ MERGE_IGNORES = {
 @click.option("--fail-on", type=SEVERITY_CHOICE, default=None, help="Lowest severity that fails the run (exit 1) [default: error].")
 @config_option
 @policy_dir_option
-@click.option("--select", multiple=True, metavar="ID", help="Run only these policies (repeatable).")
-@click.option("--skip", multiple=True, metavar="ID", help="Do not run these policies (repeatable).")
+@selection_options
 @many_files_options
 @waiver_options
 @baseline_option
