@@ -7,13 +7,12 @@ from typing import Any
 
 from wxcc_policy.evaluation.change import ChangeEntry, ChangeResult, ChangeRun
 from wxcc_policy.evaluation.results import FileResult
+from wxcc_policy.reporters.json_report import header, located, schema_errors
 
 
 def as_dict(run: ChangeRun) -> dict[str, Any]:
     return {
-        "version": "1",
-        "tool": {"name": run.tool, "version": run.version},
-        "policySet": {"digest": run.policy_digest, "policies": run.policy_count},
+        **header(run),
         "gate": run.gate,
         "failOn": run.fail_on,
         "changes": [_change(run, c) for c in run.changes],
@@ -33,14 +32,13 @@ def _change(run: ChangeRun, change: ChangeResult) -> dict[str, Any]:
 
 
 def _input(result: FileResult) -> dict[str, Any]:
-    error = result.parse_error
     return {
         "file": result.file,
         "digest": result.digest,
         "tenant": result.tenant,
         "asOf": result.as_of,
-        "parseError": None if error is None else {"message": error.message, "line": error.line, "column": error.column},
-        "schemaErrors": [{"pointer": e.pointer, "message": e.message, "line": e.line, "column": e.column} for e in result.schema_errors],
+        "parseError": located(result.parse_error),
+        "schemaErrors": schema_errors(result),
     }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wxcc_policy.evaluation.change import ChangeEntry, ChangeResult, ChangeRun
-from wxcc_policy.evaluation.results import FileResult
+from wxcc_policy.reporters.text_report import problem_lines
 
 _COLORS = {"new": "31", "unchanged": "33", "resolved": "32", "error": "31"}
 
@@ -15,8 +15,8 @@ def _paint(text: str, kind: str, color: bool) -> str:
 def render(run: ChangeRun, color: bool = False) -> str:
     lines: list[str] = []
     for change in run.changes:
-        lines.extend(_input_errors(change.before, color))
-        lines.extend(_input_errors(change.after, color))
+        lines.extend(problem_lines(change.before, color))
+        lines.extend(problem_lines(change.after, color))
         lines.extend(_error_line(e, color) for e in change.errors)
         lines.extend(_entry(e, color) for e in change.entries)
         lines.append(summary_line(run, change))
@@ -26,16 +26,6 @@ def render(run: ChangeRun, color: bool = False) -> str:
 def _error_line(located: str, color: bool) -> str:
     where, _, message = located.partition(": ")
     return f"{where}: {_paint('error', 'error', color)} CHANGE {message}"
-
-
-def _input_errors(result: FileResult, color: bool) -> list[str]:
-    label = _paint("error", "error", color)
-    out = []
-    if result.parse_error:
-        e = result.parse_error
-        out.append(f"{result.file}:{e.line}:{e.column}: {label} PARSE {e.message}")
-    out.extend(f"{result.file}:{s.line}:{s.column}: {label} SCHEMA {s.pointer or '/'}: {s.message}" for s in result.schema_errors)
-    return out
 
 
 def _entry(entry: ChangeEntry, color: bool) -> str:

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from wxcc_policy.evaluation.forecast import Forecast, ForecastEntry
-from wxcc_policy.evaluation.results import FileResult
+from wxcc_policy.reporters.json_report import finding_fields, header, located, schema_errors
+from wxcc_policy.reporters.text_report import problem_lines
 
 
 class ForecastRun:
@@ -34,7 +35,7 @@ def _gone(entry: ForecastEntry) -> str:
 def render_text(run: ForecastRun, color: bool = False) -> str:
     fc = run.forecast
     result = fc.file
-    lines = _input_errors(result)
+    lines = problem_lines(result, False)
     for e in fc.entries:
         f = e.finding
         lines.append(f"{result.file}:{f.line}:{f.column}: {_when(e, result.as_of)}: {f.severity} {f.policy} {f.message}{_gone(e)}")
@@ -52,31 +53,19 @@ def _summary(fc: Forecast) -> str:
     return f"{result.file}: forecast from {result.as_of} to {fc.until}: {present} present today, {upcoming} upcoming ({days})."
 
 
-def _input_errors(result: FileResult) -> list[str]:
-    out = []
-    if result.parse_error:
-        e = result.parse_error
-        out.append(f"{result.file}:{e.line}:{e.column}: error PARSE {e.message}")
-    out.extend(f"{result.file}:{s.line}:{s.column}: error SCHEMA {s.pointer or '/'}: {s.message}" for s in result.schema_errors)
-    return out
-
-
 def as_dict(run: ForecastRun) -> dict[str, Any]:
     fc = run.forecast
     result = fc.file
-    error = result.parse_error
     return {
-        "version": "1",
-        "tool": {"name": run.tool, "version": run.version},
-        "policySet": {"digest": run.policy_digest, "policies": run.policy_count},
+        **header(run),
         "file": result.file,
         "digest": result.digest,
         "tenant": result.tenant,
         "asOf": result.as_of,
         "until": fc.until,
         "evaluationDays": fc.evaluation_days,
-        "parseError": None if error is None else {"message": error.message, "line": error.line, "column": error.column},
-        "schemaErrors": [{"pointer": e.pointer, "message": e.message, "line": e.line, "column": e.column} for e in result.schema_errors],
+        "parseError": located(result.parse_error),
+        "schemaErrors": schema_errors(result),
         "findings": [_entry(e, result.as_of) for e in fc.entries],
         "summary": {"present": len(fc.entries) - len(fc.upcoming), "upcoming": len(fc.upcoming)},
     }
@@ -88,13 +77,7 @@ def _entry(entry: ForecastEntry, as_of: str | None) -> dict[str, Any]:
         "status": "upcoming" if entry.since else "present",
         "from": entry.since or as_of,
         "until": entry.until,
-        "policy": f.policy,
-        "severity": f.severity,
-        "message": f.message,
-        "pointer": f.pointer,
-        "line": f.line,
-        "column": f.column,
-        "key": f.key,
+        **finding_fields(f),
     }
 
 
@@ -110,7 +93,7 @@ def render_markdown(run: ForecastRun, color: bool = False) -> str:
     fc = run.forecast
     result = fc.file
     lines = [f"# Forecast of `{result.file}`", ""]
-    errors = _input_errors(result)
+    errors = problem_lines(result, False)
     if errors:
         lines += ["Invalid input, no forecast:", "", *(f"- `{_cell(e)}`" for e in errors)]
         return "\n".join(lines) + "\n"

@@ -10,12 +10,40 @@ from wxcc_policy.evaluation.baseline import baseline_counts
 from wxcc_policy.evaluation.results import FileResult, Finding, Located, Notice, RunResult, Waiver
 
 
-def as_dict(run: RunResult) -> dict[str, Any]:
-    summary = run.summary()
+def header(run: Any) -> dict[str, Any]:
+    """The fields every JSON document of the tool starts with: format version, tool, policy set."""
     return {
         "version": "1",
         "tool": {"name": run.tool, "version": run.version},
         "policySet": {"digest": run.policy_digest, "policies": run.policy_count},
+    }
+
+
+def finding_fields(f: Finding) -> dict[str, Any]:
+    """What and where a finding is, in every JSON document that lists findings."""
+    return {
+        "policy": f.policy,
+        "severity": f.severity,
+        "message": f.message,
+        "pointer": f.pointer,
+        "line": f.line,
+        "column": f.column,
+        "key": f.key,
+    }
+
+
+def schema_errors(result: FileResult) -> list[dict[str, Any]]:
+    return [{"pointer": e.pointer, "message": e.message, "line": e.line, "column": e.column} for e in result.schema_errors]
+
+
+def located(error: Located | None) -> dict[str, Any] | None:
+    return None if error is None else {"message": error.message, "line": error.line, "column": error.column}
+
+
+def as_dict(run: RunResult) -> dict[str, Any]:
+    summary = run.summary()
+    return {
+        **header(run),
         "results": [_file(r) for r in run.results],
         "notices": [_notice(n) for n in run.notices],
         "summary": {
@@ -36,26 +64,16 @@ def _file(result: FileResult) -> dict[str, Any]:
         "digest": result.digest,
         "tenant": result.tenant,
         "asOf": result.as_of,
-        "parseError": _located(result.parse_error),
-        "schemaErrors": [{"pointer": e.pointer, "message": e.message, "line": e.line, "column": e.column} for e in result.schema_errors],
-        "evalError": _located(result.eval_error),
+        "parseError": located(result.parse_error),
+        "schemaErrors": schema_errors(result),
+        "evalError": located(result.eval_error),
         "findings": [_finding(f) for f in result.findings],
     }
 
 
-def _located(error: Located | None) -> dict[str, Any] | None:
-    return None if error is None else {"message": error.message, "line": error.line, "column": error.column}
-
-
 def _finding(f: Finding) -> dict[str, Any]:
     return {
-        "policy": f.policy,
-        "severity": f.severity,
-        "message": f.message,
-        "pointer": f.pointer,
-        "line": f.line,
-        "column": f.column,
-        "key": f.key,
+        **finding_fields(f),
         "waived": f.waived,
         "waiver": _waiver(f.waiver),
         "state": f.state,
