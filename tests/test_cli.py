@@ -170,7 +170,7 @@ def test_color_on_a_terminal_unless_no_color(monkeypatch) -> None:
         {p.info.id: {q.name: q.default for q in p.info.parameters} for p in policies.policies},
         tuple(p.info.id for p in policies.policies),
     )
-    text = REPORTERS["text"](run_check(settings, policies), True)
+    text = "".join(REPORTERS["text"](run_check(settings, policies), True))
     assert "\x1b[31merror\x1b[0m WXCC-TEL-001" in text and "\x1b[33mwarning\x1b[0m WXCC-SUB-003" in text
 
 

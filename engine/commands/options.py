@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -39,9 +40,10 @@ def start_run() -> None:
     forget_reads()
 
 
-def write_output(text: str, output: str | None) -> None:
+def write_output(text: str | Iterable[str], output: str | None) -> None:
     """Write to stdout, or to a file by the rules of reporters/output_files.py: never over
-    a file the run read, atomically onto regular files (docs/hardening.md)."""
+    a file the run read, atomically onto regular files (docs/hardening.md). `text` may come
+    in pieces (a long report, rendered as it is written)."""
     if output is None or output == "-":  # `-o -`: standard output, as for inputs
         write_stdout(text)
         return
@@ -55,13 +57,15 @@ def write_output(text: str, output: str | None) -> None:
         raise UsageError(f"cannot write the report: {exc.strerror or exc}", output) from None
 
 
-def write_stdout(text: str) -> None:
+def write_stdout(text: str | Iterable[str]) -> None:
     """A closed or full standard output is a one-line error (exit 2), not a lost report."""
+    from wxcc_policy.reporters.output_files import encoded
+
     if sys.stdout is None:
         raise UsageError("cannot write the report: standard output is closed")
     try:
-        # A stray surrogate (an undecodable file name) is written as an escape, not a crash.
-        click.echo(text.encode("utf-8", "backslashreplace").decode("utf-8"), nl=False)
+        for block in encoded(text):
+            click.echo(block.decode("utf-8"), nl=False)
     except OSError as exc:
         raise UsageError(f"cannot write the report to standard output: {exc.strerror or exc}") from None
 

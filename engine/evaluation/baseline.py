@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from wxcc_policy.errors import UsageError
-from wxcc_policy.evaluation.results import FileResult, Finding, Notice, RunResult
+from wxcc_policy.evaluation.results import FileResult, FileResults, Finding, Notice, RunResult
 from wxcc_policy.inputs.sources import ParseFailure, read_document
 from wxcc_policy.validation.schemas import violations
 
@@ -95,7 +95,7 @@ def compare(run: RunResult, baseline: Baseline, policy_ids: Collection[str]) -> 
     """Each finding `existing` or `new`; entries that no longer occur `fixed` (a notice each),
     judged only where the run evaluated the entry's policy on the entry's tenant."""
     existing, matched, left = _pair(run, baseline.entries)
-    results = tuple(_with_states(i, r, existing) for i, r in enumerate(run.results))
+    results = FileResults(_with_states(i, r, existing) for i, r in enumerate(run.results))
     tenants = {r.tenant for r in run.results if r.as_of is not None and not r.invalid}
     judged = [e.policy in policy_ids and e.tenant in tenants for e in left]
     fixed = tuple(e for e, j in zip(left, judged, strict=True) if j)

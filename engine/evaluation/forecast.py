@@ -17,7 +17,7 @@ from wxcc_policy.errors import UsageError
 from wxcc_policy.evaluation.evaluator import RawFinding, evaluate
 from wxcc_policy.evaluation.locate import locate_pairs
 from wxcc_policy.evaluation.pipeline import CheckSettings, check_document
-from wxcc_policy.evaluation.results import FileResult, Finding, RunResult
+from wxcc_policy.evaluation.results import FileResult, FileResults, Finding, RunResult
 from wxcc_policy.inputs.discovery import discover
 from wxcc_policy.inputs.sources import Document, ParseFailure, read_document
 from wxcc_policy.lang.runtime import Runtime
@@ -238,7 +238,7 @@ def with_horizon(run: RunResult, settings: CheckSettings, policies: PolicySet, d
     """`check --horizon DAYS`: each valid file's upcoming findings added as info (state
     "upcoming", which never fails a run), after that file's own findings."""
     paths = {shown: path for path, shown in discover(settings.paths)}
-    results = []
+    results = FileResults()
     for result in run.results:
         path = paths.get(result.file)
         if result.invalid or path is None:
@@ -246,7 +246,7 @@ def with_horizon(run: RunResult, settings: CheckSettings, policies: PolicySet, d
             continue
         fc = forecast_document(read_document(path, result.file), settings._replace(as_of=result.as_of), policies, days=days)
         results.append(result._replace(findings=result.findings + tuple(_as_info(e) for e in fc.upcoming)))
-    return run._replace(results=tuple(results))
+    return run._replace(results=results)
 
 
 def _as_info(entry: ForecastEntry) -> Finding:

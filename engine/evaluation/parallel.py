@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from wxcc_policy.errors import UsageError
 from wxcc_policy.evaluation.pipeline import CheckSettings, check_document, check_file, run_result
-from wxcc_policy.evaluation.results import FileResult, RunResult
+from wxcc_policy.evaluation.results import FileResult, FileResults, RunResult
 from wxcc_policy.inputs.discovery import discover
 from wxcc_policy.inputs.sources import Document, read_document
 from wxcc_policy.rules.policy_set import PolicySet
@@ -70,13 +70,13 @@ def run_files(
 ) -> tuple[RunResult, list[Any]]:
     """The run over the inputs `settings.paths` names (their shard), and the extras in the same order."""
     files = [(path, shown) for path, shown in discover(settings.paths) if shard is None or shard.holds(shown)]
-    outcomes: list[FileOutcome] = []
+    results, extras = FileResults(), []
     for done, outcome in enumerate(_outcomes(files, settings, policies, jobs, extra), start=1):
-        outcomes.append(outcome)
+        results.append(outcome.result)  # to disk: memory stays flat in the number of files
+        extras.append(outcome.extra)
         if progress is not None:
             progress(done, len(files))
-    run = run_result(settings, policies, tuple(o.result for o in outcomes))
-    return run, [o.extra for o in outcomes]
+    return run_result(settings, policies, results), extras
 
 
 def _outcomes(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -11,7 +11,7 @@ from wxcc_policy import __version__
 from wxcc_policy.errors import LocatedError, UsageError
 from wxcc_policy.evaluation.evaluator import RawFinding, evaluate
 from wxcc_policy.evaluation.locate import locate
-from wxcc_policy.evaluation.results import FileResult, Located, RuleInfo, RunResult, SchemaError
+from wxcc_policy.evaluation.results import FileResult, FileResults, Located, RuleInfo, RunResult, SchemaError
 from wxcc_policy.inputs.discovery import discover
 from wxcc_policy.inputs.sources import Document, ParseFailure, read_document
 from wxcc_policy.lang.budget import Limits
@@ -46,11 +46,11 @@ def select_policies(policies: PolicySet, select: Iterable[str], skip: Iterable[s
 
 def run_check(settings: CheckSettings, policies: PolicySet) -> RunResult:
     files = list(discover(settings.paths))
-    results = tuple(check_file(path, shown, settings, policies) for path, shown in files)
+    results = FileResults(check_file(path, shown, settings, policies) for path, shown in files)
     return run_result(settings, policies, results)
 
 
-def run_result(settings: CheckSettings, policies: PolicySet, results: tuple[FileResult, ...]) -> RunResult:
+def run_result(settings: CheckSettings, policies: PolicySet, results: Sequence[FileResult]) -> RunResult:
     """The run from its per-file results (checked here, or in worker processes: evaluation/parallel.py)."""
     rules = tuple(_rule_info(p.info, p.info.id in settings.policy_ids) for p in policies.policies)
     return RunResult(TOOL_NAME, __version__, policies.digest, len(policies.policies), settings.fail_on, results, rules=rules)

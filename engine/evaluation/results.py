@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import os
+import pickle
+import tempfile
+import weakref
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, NamedTuple, overload
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
@@ -82,6 +89,110 @@ class FileResult(NamedTuple):
         return self.parse_error is not None or bool(self.schema_errors) or self.eval_error is not None
 
 
+class Tally(NamedTuple):
+    """What a run's summary needs of its results, counted as they are added."""
+
+    findings: Counter[tuple[str, bool, bool]]  # (severity, waived, counts) → how many
+    invalid: int
+    eval_errors: int
+
+    @staticmethod
+    def of(results: Iterable[FileResult]) -> Tally:
+        findings: Counter[tuple[str, bool, bool]] = Counter()
+        invalid = eval_errors = 0
+        for result in results:
+            findings.update((f.severity, f.waived, f.counts) for f in result.findings)
+            invalid += result.invalid
+            eval_errors += result.eval_error is not None
+        return Tally(findings, invalid, eval_errors)
+
+
+class FileResults(Sequence[FileResult]):
+    """A run's per-file results, kept in an anonymous temporary file (one pickle each)
+    rather than in memory, and read back one at a time: a run's memory stays flat in the
+    number of files (docs/performance.md). The file is this process's own, unlinked at
+    creation; where no temporary file can be made, the results stay in memory."""
+
+    def __init__(self, results: Iterable[FileResult] = ()) -> None:
+        self._offsets = array("q", [0])
+        self._memory: list[bytes] | None = None
+        try:
+            self._file: Any = tempfile.TemporaryFile(buffering=0)  # noqa: SIM115 (lives as long as the results)
+            weakref.finalize(self, self._file.close)  # closed (and gone) with the results
+        except OSError:
+            self._file, self._memory = None, []
+        self._tally: Counter[tuple[str, bool, bool]] = Counter()
+        self._invalid = self._eval_errors = 0
+        for result in results:
+            self.append(result)
+
+    def append(self, result: FileResult) -> None:
+        data = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+        if self._memory is not None:
+            self._memory.append(data)
+        else:
+            _write_at(self._file.fileno(), data, self._offsets[-1])
+        self._offsets.append(self._offsets[-1] + len(data))
+        self._tally.update((f.severity, f.waived, f.counts) for f in result.findings)
+        self._invalid += result.invalid
+        self._eval_errors += result.eval_error is not None
+
+    def tally(self) -> Tally:
+        return Tally(self._tally, self._invalid, self._eval_errors)
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    @overload
+    def __getitem__(self, index: int) -> FileResult: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[FileResult]: ...
+    def __getitem__(self, index: int | slice) -> FileResult | Sequence[FileResult]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("result index out of range")
+        return self._load(index)
+
+    def __iter__(self) -> Iterator[FileResult]:
+        return (self._load(i) for i in range(len(self)))
+
+    def _load(self, index: int) -> FileResult:
+        if self._memory is not None:
+            data = self._memory[index]
+        else:
+            start = self._offsets[index]
+            data = os.pread(self._file.fileno(), self._offsets[index + 1] - start, start)
+        result: FileResult = pickle.loads(data)
+        return result
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FileResults, (tuple(self),))
+
+
+def _write_at(fd: int, data: bytes, offset: int) -> None:
+    from wxcc_policy.errors import UsageError
+
+    view = memoryview(data)
+    try:
+        while view:
+            written = os.pwrite(fd, view, offset)
+            view, offset = view[written:], offset + written
+    except OSError as exc:  # a full disk: one line, exit 2, as for any output (docs/hardening.md)
+        raise UsageError(f"cannot keep the results in a temporary file ({tempfile.gettempdir()}): {exc.strerror or exc}") from None
+
+
+def tally(results: Sequence[FileResult]) -> Tally:
+    return results.tally() if isinstance(results, FileResults) else Tally.of(results)
+
+
 class RuleInfo(NamedTuple):
     """A loaded policy as a report describes it (SARIF rules, JUnit test cases)."""
 
@@ -109,7 +220,7 @@ class RunResult(NamedTuple):
     policy_digest: str
     policy_count: int
     fail_on: str
-    results: tuple[FileResult, ...] = ()
+    results: Sequence[FileResult] = ()  # a FileResults when the run checked files
     notices: tuple[Notice, ...] = ()
     fail_on_notices: bool = False  # e.g. --fail-on-unused-waivers: an error notice fails the run
     rules: tuple[RuleInfo, ...] = ()  # every loaded policy, for formats that describe them (SARIF, JUnit)
@@ -119,15 +230,15 @@ class RunResult(NamedTuple):
         counts = dict.fromkeys(SEVERITIES, 0)
         waived = failing = 0
         threshold = SEVERITY_RANK[self.fail_on]
-        for result in self.results:
-            for f in result.findings:
-                if f.waived:
-                    waived += 1
-                    continue
-                counts[f.severity] += 1
-                if f.counts and SEVERITY_RANK[f.severity] >= threshold:
-                    failing += 1
-        invalid = sum(1 for r in self.results if r.invalid)
+        seen = tally(self.results)
+        for (severity, is_waived, can_fail), n in seen.findings.items():
+            if is_waived:
+                waived += n
+                continue
+            counts[severity] += n
+            if can_fail and SEVERITY_RANK[severity] >= threshold:
+                failing += n
+        invalid = seen.invalid
         notice_fails = self.fail_on_notices and any(n.level == "error" for n in self.notices)
         return Summary(len(self.results), counts, waived, invalid, passed=not failing and not invalid and not notice_fails)
 
@@ -135,6 +246,6 @@ class RunResult(NamedTuple):
     def exit_code(self) -> int:
         """2 when a policy failed on some file (the tool could not judge it), else 1 when the
         run failed, else 0: the worst outcome wins (docs/hardening.md)."""
-        if any(r.eval_error is not None for r in self.results):
+        if tally(self.results).eval_errors:
             return 2
         return 0 if self.summary().passed else 1

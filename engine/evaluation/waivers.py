@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from wxcc_policy.errors import UsageError
-from wxcc_policy.evaluation.results import FileResult, Finding, Notice, RunResult, Waiver
+from wxcc_policy.evaluation.results import FileResult, FileResults, Finding, Notice, RunResult, Waiver
 from wxcc_policy.inputs.pointers import split_pointer
 from wxcc_policy.inputs.positions import line_columns
 from wxcc_policy.inputs.yaml_files import YamlFile, read_yaml_file
@@ -174,7 +174,7 @@ def apply_waivers(run: RunResult, settings: WaiverSettings) -> RunResult:
     """The run with matched findings waived, and notices for expired, expiring and unused waivers."""
     tally = _Tally(Counter(), Counter(), {})
     index = _index(settings.rules)
-    results = tuple(_waive_file(result, settings.rules, index, tally) for result in run.results)
+    results = FileResults(_waive_file(result, settings.rules, index, tally) for result in run.results)
     notices = _notices(settings, tally, results)
     return run._replace(
         results=results,
@@ -226,7 +226,7 @@ def _choose(
     return chosen
 
 
-def _notices(settings: WaiverSettings, tally: _Tally, results: tuple[FileResult, ...]) -> list[Notice]:
+def _notices(settings: WaiverSettings, tally: _Tally, results: Sequence[FileResult]) -> list[Notice]:
     tenants = {r.tenant for r in results if r.as_of is not None and not r.invalid}
     notices = []
     for i, rule in enumerate(settings.rules):

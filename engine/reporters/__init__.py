@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from wxcc_policy.evaluation.results import RunResult
 
-Renderer = Callable[[RunResult, bool], str]
+# A report as a string, or in pieces (`chunks`) as a long one is rendered: the writer
+# takes either, so a report over thousands of files is never held whole.
+Renderer = Callable[[RunResult, bool], str | Iterable[str]]
 
 
 def _lazy(module: str) -> Renderer:
     """A format's module is imported when it is used: the command line lists the names
-    (click choices) without paying for every format at start-up."""
+    (click choices) without paying for every format at start-up. A module that can render
+    in pieces has `chunks`; every module has `render`, the whole report as one string."""
 
-    def render(run: RunResult, color: bool) -> str:
-        renderer: Renderer = importlib.import_module(f"wxcc_policy.reporters.{module}").render
+    def render(run: RunResult, color: bool) -> str | Iterable[str]:
+        found = importlib.import_module(f"wxcc_policy.reporters.{module}")
+        renderer: Renderer = getattr(found, "chunks", found.render)
         return renderer(run, color)
 
     return render

@@ -8,6 +8,8 @@ pull request's changed files and in the run's summary. Escaping is GitHub's own 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from wxcc_policy.evaluation.results import Notice, RunResult
 from wxcc_policy.reporters.locations import STDIN_NAME, parse_place, relative_path
 from wxcc_policy.reporters.problems import Problem, problems, summary_text
@@ -17,10 +19,13 @@ KNOWN_STATES = ("existing", "unchanged", "upcoming")  # known before, or due lat
 
 
 def render(run: RunResult, color: bool = False) -> str:
-    lines = [_annotation(p) for p in problems(run) if p.active]
-    lines += [_notice(n) for n in run.notices]
-    lines.append(summary_text(run))
-    return "\n".join(lines) + "\n"
+    return "".join(chunks(run))
+
+
+def chunks(run: RunResult, color: bool = False) -> Iterator[str]:
+    yield from (_annotation(p) + "\n" for p in problems(run) if p.active)
+    yield from (_notice(n) + "\n" for n in run.notices)
+    yield summary_text(run) + "\n"
 
 
 def _annotation(problem: Problem) -> str:

@@ -10,28 +10,42 @@ findings and findings that no longer occur (fixed, resolved) are left out.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 from wxcc_policy.evaluation.results import RunResult
-from wxcc_policy.reporters.json_layout import dumps
+from wxcc_policy.reporters.json_layout import Streamed, pieces
 from wxcc_policy.reporters.locations import relative_path
-from wxcc_policy.reporters.problems import Problem, fingerprint, problems
+from wxcc_policy.reporters.problems import Problem, file_problems, fingerprint
 
 SEVERITIES = {"error": "critical", "warning": "major", "info": "info"}
 INPUT_ERROR_SEVERITY = "blocker"
 
 
 def render(run: RunResult, color: bool = False) -> str:
-    return dumps(as_list(run), inline_from=0) + "\n"  # one issue per line
+    return "".join(chunks(run))
+
+
+def chunks(run: RunResult, color: bool = False) -> Iterator[str]:
+    yield from pieces(Streamed(issues(run)), inline_from=0)  # one issue per line
+    yield "\n"
 
 
 def as_list(run: RunResult) -> list[dict[str, Any]]:
-    seen: Counter[str] = Counter()
-    issues = []
-    for problem in problems(run):
-        if problem.active:
-            issues.append(_issue(problem, relative_path(problem.file.file), seen))
-    return issues
+    return list(issues(run))
+
+
+def issues(run: RunResult) -> Iterator[dict[str, Any]]:
+    # A fingerprint holds the path, so only a path met again (a file named twice) needs the
+    # fingerprints seen before: counting per path keeps the memory flat in the number of files.
+    repeated = {path for path, n in Counter(relative_path(r.file) for r in run.results).items() if n > 1}
+    kept: dict[str, Counter[str]] = {}
+    for result in run.results:
+        path = relative_path(result.file)
+        seen = kept.setdefault(path, Counter()) if path in repeated else Counter()
+        for problem in file_problems(result):
+            if problem.active:
+                yield _issue(problem, path, seen)
 
 
 def _issue(problem: Problem, path: str, seen: Counter[str]) -> dict[str, Any]:

@@ -9,19 +9,97 @@ are written by the C encoder, and a changed finding is still a one-line diff.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 
-def dumps(value: Any, inline_from: int, depth: int = 0) -> str:
+class Streamed:
+    """A list whose items are made one at a time as the document is written (read once)."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self.items = items
+
+
+def dumps(value: Any, inline_from: int) -> str:
     """`value` as JSON; the items of lists at depth `inline_from` or deeper on one line each."""
-    if not isinstance(value, (dict, list)) or not value:
-        return json.dumps(value, ensure_ascii=False)
-    pad = "  " * (depth + 1)
-    if isinstance(value, dict):
-        members = [f"{pad}{json.dumps(k, ensure_ascii=False)}: {dumps(v, inline_from, depth + 1)}" for k, v in value.items()]
-        return "{\n" + ",\n".join(members) + "\n" + "  " * depth + "}"
-    if depth >= inline_from:
-        items = [pad + json.dumps(v, ensure_ascii=False) for v in value]
+    return "".join(pieces(value, inline_from))
+
+
+def pieces(value: Any, inline_from: int, depth: int = 0) -> Iterator[str]:
+    """dumps() in pieces: a report with a Streamed list is never held whole."""
+    if isinstance(value, Streamed):
+        yield from _list_pieces(value.items, inline_from, depth)
+    elif not isinstance(value, (dict, list)) or not value:
+        yield json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, dict):
+        pad = "  " * (depth + 1)
+        separator = "{\n"
+        for k, v in value.items():
+            yield f"{separator}{pad}{json.dumps(k, ensure_ascii=False)}: "
+            separator = ",\n"
+            yield from pieces(v, inline_from, depth + 1)
+        yield "\n" + "  " * depth + "}"
     else:
-        items = [pad + dumps(v, inline_from, depth + 1) for v in value]
-    return "[\n" + ",\n".join(items) + "\n" + "  " * depth + "]"
+        yield from _list_pieces(value, inline_from, depth)
+
+
+def _list_pieces(items: Iterable[Any], inline_from: int, depth: int) -> Iterator[str]:
+    pad = "  " * (depth + 1)
+    separator = "[\n"
+    for v in items:
+        yield separator + pad
+        separator = ",\n"
+        if depth >= inline_from:
+            yield json.dumps(v, ensure_ascii=False)
+        else:
+            yield from pieces(v, inline_from, depth + 1)
+    yield "[]" if separator == "[\n" else "\n" + "  " * depth + "]"
+
+
+def indented(value: Any, depth: int = 0) -> str:
+    """`json.dumps(value, indent=2, ensure_ascii=False)`, byte for byte, as it reads `depth`
+    levels deep in a larger document. Written here because the standard library's indenting
+    encoder is pure Python, slower, and builds a reference cycle per call: with collection
+    paused during a run (commands/check.py), a report over thousands of files leaked one per
+    file."""
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        pad = "\n" + "  " * (depth + 1)
+        members = [f"{_string(k) if isinstance(k, str) else json.dumps(str(k))}: {indented(v, depth + 1)}" for k, v in value.items()]
+        return "{" + pad + ("," + pad).join(members) + "\n" + "  " * depth + "}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        pad = "\n" + "  " * (depth + 1)
+        return "[" + pad + ("," + pad).join([indented(v, depth + 1) for v in value]) + "\n" + "  " * depth + "]"
+    if isinstance(value, str):
+        return _string(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+_string = json.encoder.encode_basestring  # type: ignore[attr-defined]  # the C one, as json.dumps(ensure_ascii=False) uses
+
+
+def streamed(document: dict[str, Any], key: str, items: Iterable[Any]) -> Iterator[str]:
+    """`json.dumps(document, indent=2, ensure_ascii=False) + "\\n"`, byte for byte, in pieces:
+    the list at `key` is `items`, written one item at a time, so a report over thousands of
+    files is never held whole (memory stays flat in the number of files)."""
+    separator = "{\n"
+    for name, value in document.items():
+        yield f"{separator}  {json.dumps(name, ensure_ascii=False)}: "
+        separator = ",\n"
+        if name == key:
+            yield from _streamed_list(items, depth=1)
+        else:
+            yield indented(value, 1)
+    yield "\n}\n" if document else "{}\n"
+
+
+def _streamed_list(items: Iterable[Any], depth: int) -> Iterator[str]:
+    pad = "  " * (depth + 1)
+    separator = "[\n"
+    for item in items:
+        yield separator + pad + indented(item, depth + 1)
+        separator = ",\n"
+    yield "[]" if separator == "[\n" else "\n" + "  " * depth + "]"

@@ -3,11 +3,12 @@ finding, run-level `notices` and the baseline counts (schemas/result.schema.json
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from typing import Any
 
 from wxcc_policy.evaluation.baseline import baseline_counts
 from wxcc_policy.evaluation.results import FileResult, Finding, Located, Notice, RunResult, Waiver
+from wxcc_policy.reporters.json_layout import streamed
 
 
 def header(run: Any) -> dict[str, Any]:
@@ -40,11 +41,11 @@ def located(error: Located | None) -> dict[str, Any] | None:
     return None if error is None else {"message": error.message, "line": error.line, "column": error.column}
 
 
-def as_dict(run: RunResult) -> dict[str, Any]:
+def as_dict(run: RunResult, with_results: bool = True) -> dict[str, Any]:
     summary = run.summary()
     return {
         **header(run),
-        "results": [_file(r) for r in run.results],
+        "results": [file_dict(r) for r in run.results] if with_results else [],
         "notices": [_notice(n) for n in run.notices],
         "summary": {
             "files": summary.files,
@@ -58,7 +59,7 @@ def as_dict(run: RunResult) -> dict[str, Any]:
     }
 
 
-def _file(result: FileResult) -> dict[str, Any]:
+def file_dict(result: FileResult) -> dict[str, Any]:
     return {
         "file": result.file,
         "digest": result.digest,
@@ -96,4 +97,9 @@ def _baseline(run: RunResult) -> dict[str, Any] | None:
 
 
 def render(run: RunResult, color: bool = False) -> str:
-    return json.dumps(as_dict(run), indent=2, ensure_ascii=False) + "\n"
+    return "".join(chunks(run))
+
+
+def chunks(run: RunResult, color: bool = False) -> Iterator[str]:
+    """The document in pieces, one file's result at a time (reporters/json_layout.py)."""
+    return streamed(as_dict(run, with_results=False), "results", (file_dict(r) for r in run.results))

@@ -29,12 +29,25 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def render(run: RunResult, color: bool = False) -> str:
+    return "".join(chunks(run))
+
+
+_OPEN, _CLOSE = "<testsuites>", "\n</testsuites>"
+
+
+def chunks(run: RunResult, color: bool = False) -> Iterator[str]:
+    """One test suite at a time, laid out as if the whole tree were indented at once."""
     policies = [r for r in rules_of(run) if r not in SYNTHETIC_RULES]
-    root = ET.Element("testsuites")
+    yield '<?xml version="1.0" encoding="UTF-8"?>\n'
+    opened = False
     for number, result in enumerate(run.results):
+        root = ET.Element("testsuites")
         root.append(_suite(result, number, policies))
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+        ET.indent(root)
+        text = ET.tostring(root, encoding="unicode")
+        yield (_OPEN if not opened else "") + text[len(_OPEN) : -len(_CLOSE)]
+        opened = True
+    yield _CLOSE + "\n" if opened else "<testsuites />\n"
 
 
 def _suite(result: FileResult, number: int, policies: list[RuleInfo]) -> ET.Element:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from wxcc_policy.errors import UsageError
@@ -45,9 +45,9 @@ def refuse_inputs(path: Path, read: Iterable[Path]) -> None:
             )
 
 
-def write_report(path: Path, text: str) -> None:
-    """Write `text` (UTF-8) to `path` by the rules above."""
-    data = text.encode("utf-8", "backslashreplace")  # a stray surrogate becomes a \udcff escape
+def write_report(path: Path, text: str | Iterable[str]) -> None:
+    """Write `text` (UTF-8; a string, or its pieces as they are rendered) to `path` by the rules above."""
+    data = encoded(text)
     try:
         info = path.stat()  # follows symbolic links
     except FileNotFoundError:
@@ -62,27 +62,45 @@ def write_report(path: Path, text: str) -> None:
         _replace(Path(os.path.realpath(path)), data, None if info is None else stat.S_IMODE(info.st_mode))
 
 
-def _write_through(path: Path, data: bytes) -> None:
+_BLOCK = 1 << 16
+
+
+def encoded(text: str | Iterable[str]) -> Iterator[bytes]:
+    """UTF-8 blocks of about 64 KiB: a report rendered in pieces is never held whole. A stray
+    surrogate (an undecodable file name) becomes a \\udcff escape, not a crash."""
+    pieces: list[str] = []
+    size = 0
+    for piece in [text] if isinstance(text, str) else text:
+        pieces.append(piece)
+        size += len(piece)
+        if size >= _BLOCK:
+            yield "".join(pieces).encode("utf-8", "backslashreplace")
+            pieces, size = [], 0
+    if pieces:
+        yield "".join(pieces).encode("utf-8", "backslashreplace")
+
+
+def _write_through(path: Path, data: Iterable[bytes]) -> None:
     with open(path, "wb") as fh:
-        fh.write(data)
+        fh.writelines(data)
 
 
-def _write_in_place(path: Path, data: bytes) -> None:
+def _write_in_place(path: Path, data: Iterable[bytes]) -> None:
     with open(path, "r+b") as fh:
-        fh.write(data)
+        fh.writelines(data)
         fh.truncate()
         fh.flush()
         os.fsync(fh.fileno())
 
 
-def _replace(target: Path, data: bytes, mode: int | None) -> None:
+def _replace(target: Path, data: Iterable[bytes], mode: int | None) -> None:
     """Write beside the target, then rename over it (atomic on one file system)."""
     directory = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         os.fchmod(fd, _umask_mode() if mode is None else mode)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            fh.writelines(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)

@@ -98,6 +98,6 @@ def rules_of(run: RunResult) -> tuple[RuleInfo, ...]:
 
 def summary_text(run: RunResult) -> str:
     """The text format's summary line, exactly as `--format text` ends."""
-    from wxcc_policy.reporters.text_report import render
+    from wxcc_policy.reporters.text_report import baseline_states, summary_line
 
-    return render(run, False).splitlines()[-1]
+    return summary_line(run.summary(), baseline_states(run))

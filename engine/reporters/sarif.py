@@ -10,10 +10,11 @@ carry `suppressions`, findings judged against a reference carry `baselineState`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from wxcc_policy.evaluation.results import FileResult, Finding, Notice, RuleInfo, RunResult, Waiver
-from wxcc_policy.reporters.json_layout import dumps
+from wxcc_policy.reporters.json_layout import Streamed, pieces
 from wxcc_policy.reporters.locations import artifact_uri, parse_place
 from wxcc_policy.reporters.problems import Problem, fingerprint, problems, rules_of
 
@@ -26,15 +27,22 @@ BASELINE_STATES = {"new": "new", "existing": "unchanged", "unchanged": "unchange
 
 
 def render(run: RunResult, color: bool = False) -> str:
-    return dumps(as_dict(run), inline_from=2) + "\n"  # one rule, artifact, result per line
+    return "".join(chunks(run))
 
 
-def as_dict(run: RunResult) -> dict[str, Any]:
+def chunks(run: RunResult, color: bool = False) -> Iterator[str]:
+    yield from pieces(as_dict(run, streamed=True), inline_from=2)  # one rule, artifact, result per line
+    yield "\n"
+
+
+def as_dict(run: RunResult, streamed: bool = False) -> dict[str, Any]:
+    """The log; `streamed`: its artifacts and results made as they are written (one pass
+    over the results each), so that a log over thousands of files is never held whole."""
     rules = rules_of(run)
     index = {r.id: i for i, r in enumerate(rules)}
-    files = _distinct_files(run)
-    # Where each input is, computed once per file (not per result): {file: artifactLocation}.
-    artifacts = {r.file: _artifact_location(r.file, i) for i, r in enumerate(files)}
+    order = {file: i for i, file in enumerate(dict.fromkeys(r.file for r in run.results))}
+    artifacts = Streamed(_artifacts(run, order)) if streamed else list(_artifacts(run, order))
+    results = (_result(p, index, order) for p in problems(run))
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -42,8 +50,8 @@ def as_dict(run: RunResult) -> dict[str, Any]:
             {
                 "tool": {"driver": _driver(run, rules)},
                 "invocations": [_invocation(run)],
-                "artifacts": [_artifact(r) for r in files],
-                "results": [_result(p, index, artifacts) for p in problems(run)],
+                "artifacts": artifacts,
+                "results": Streamed(results) if streamed else list(results),
                 "columnKind": "unicodeCodePoints",
                 "properties": {"policySetDigest": run.policy_digest, "failOn": run.fail_on},
             }
@@ -104,11 +112,13 @@ def _notification(notice: Notice) -> dict[str, Any]:
     return out
 
 
-def _distinct_files(run: RunResult) -> list[FileResult]:
-    seen: dict[str, FileResult] = {}
+def _artifacts(run: RunResult, order: dict[str, int]) -> Iterator[dict[str, Any]]:
+    """One artifact per distinct file, from its first result."""
+    described: set[str] = set()
     for result in run.results:
-        seen.setdefault(result.file, result)
-    return list(seen.values())
+        if result.file not in described:
+            described.add(result.file)
+            yield _artifact(result)
 
 
 def _artifact(result: FileResult) -> dict[str, Any]:
@@ -137,8 +147,8 @@ def _physical(file: str, line: int, column: int, artifact: dict[str, Any] | None
     return {"physicalLocation": {"artifactLocation": artifact or _artifact_location(file), "region": region}}
 
 
-def _result(problem: Problem, rule_index: dict[str, int], artifacts: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    artifact = artifacts[problem.file.file]
+def _result(problem: Problem, rule_index: dict[str, int], order: dict[str, int]) -> dict[str, Any]:
+    artifact = _artifact_location(problem.file.file, order[problem.file.file])
     location = _physical(problem.file.file, problem.line, problem.column, artifact)
     if problem.pointer is not None:
         location["logicalLocations"] = [{"fullyQualifiedName": problem.pointer or "/"}]

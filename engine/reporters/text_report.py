@@ -7,6 +7,8 @@ expiring or unused waivers, fixed baseline entries), then the summary line.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from wxcc_policy.evaluation.baseline import baseline_counts
 from wxcc_policy.evaluation.results import FileResult, Finding, Notice, RunResult, Summary
 
@@ -18,24 +20,52 @@ def _paint(text: str, severity: str, color: bool) -> str:
 
 
 def render(run: RunResult, color: bool = False) -> str:
-    lines: list[str] = []
+    return "".join(chunks(run, color))
+
+
+def chunks(run: RunResult, color: bool = False) -> Iterator[str]:
+    """The report in pieces, a file at a time: each section is another pass over the results,
+    which may be on disk (evaluation/results.py), so nothing is held whole."""
+    written = False  # a section with nothing before it needs no blank line above it
     for result in run.results:
-        lines.extend(problem_lines(result, color))
+        lines = problem_lines(result, color)
         lines.extend(finding_line(result.file, f, color) for f in result.findings if not f.waived and f.counts)
-    known = [(r.file, f) for r in run.results for f in r.findings if not f.waived and not f.counts and f.state != "upcoming"]
-    lines += _section(f"Existing findings (in the baseline {run.baseline}; they do not fail the run):", known, color)
-    upcoming = [(r.file, f) for r in run.results for f in r.findings if not f.waived and f.state == "upcoming"]
-    lines += _section("Upcoming findings (check --horizon; they do not fail the run):", upcoming, color)
-    waived = [(r.file, f) for r in run.results for f in r.findings if f.waived]
-    lines += _section("Waived findings (they do not fail the run):", waived, color)
+        if lines:
+            yield "\n".join(lines) + "\n"
+            written = True
+    sections = (
+        (f"Existing findings (in the baseline {run.baseline}; they do not fail the run):", _known),
+        ("Upcoming findings (check --horizon; they do not fail the run):", _upcoming),
+        ("Waived findings (they do not fail the run):", _waived),
+    )
+    for title, belongs in sections:
+        for number, (file, f) in enumerate((r.file, f) for r in run.results for f in r.findings if belongs(f)):
+            if number == 0:
+                yield f"\n{title}\n" if written else f"{title}\n"
+                written = True
+            yield "\n".join(_finding_lines(file, f, color)) + "\n"
     if run.notices:
-        lines += ["", "Notices:", *(notice_line(n, color) for n in run.notices)]
-    if known or upcoming or waived or run.notices:
-        lines.append("")  # the summary stands apart from the last section
-    if lines and lines[0] == "":  # a section with nothing before it needs no blank line above it
-        del lines[0]
-    lines.append(summary_line(run.summary(), _states(run)))
-    return "\n".join(lines) + "\n"
+        yield ("\n" if written else "") + "Notices:\n" + "".join(notice_line(n, color) + "\n" for n in run.notices)
+        written = True
+    if written and _any_section(run):
+        yield "\n"  # the summary stands apart from the last section
+    yield summary_line(run.summary(), baseline_states(run)) + "\n"
+
+
+def _known(f: Finding) -> bool:
+    return not f.waived and not f.counts and f.state != "upcoming"
+
+
+def _upcoming(f: Finding) -> bool:
+    return not f.waived and f.state == "upcoming"
+
+
+def _waived(f: Finding) -> bool:
+    return f.waived
+
+
+def _any_section(run: RunResult) -> bool:
+    return bool(run.notices) or any(not f.counts for r in run.results for f in r.findings)
 
 
 def problem_lines(result: FileResult, color: bool) -> list[str]:
@@ -56,16 +86,12 @@ def finding_line(file: str, f: Finding, color: bool) -> str:
     return f"{file}:{f.line}:{f.column}: {_paint(f.severity, f.severity, color)} {f.policy} {f.message}"
 
 
-def _section(title: str, findings: list[tuple[str, Finding]], color: bool) -> list[str]:
-    if not findings:
-        return []
-    lines = ["", title]
-    for file, f in findings:
-        lines.append(finding_line(file, f, color))
-        if f.waiver is not None:
-            w = f.waiver
-            who = f"{w.owner}, {w.ticket}" if w.ticket else w.owner
-            lines.append(_one_line(f"  waived by {w.reference} until {w.expires} ({who}): {w.reason}"))
+def _finding_lines(file: str, f: Finding, color: bool) -> list[str]:
+    lines = [finding_line(file, f, color)]
+    if f.waiver is not None:
+        w = f.waiver
+        who = f"{w.owner}, {w.ticket}" if w.ticket else w.owner
+        lines.append(_one_line(f"  waived by {w.reference} until {w.expires} ({who}): {w.reason}"))
     return lines
 
 
@@ -83,7 +109,7 @@ def _one_line(text: str) -> str:
     return " ".join(text.splitlines()) if "\n" in text or "\r" in text else text
 
 
-def _states(run: RunResult) -> str:
+def baseline_states(run: RunResult) -> str:
     counts = baseline_counts(run)
     return "" if counts is None else "; baseline: " + ", ".join(f"{n} {state}" for state, n in counts.items())
 
