@@ -83,7 +83,7 @@ def render_times(path: Path, repeat: int) -> dict[str, tuple[int, float]]:
         times = []
         for _ in range(repeat):
             start = time.perf_counter()
-            out = REPORTERS[fmt](run, False)
+            out = "".join(REPORTERS[fmt](run, False))
             times.append(time.perf_counter() - start)
         sizes[fmt] = (len(out.encode("utf-8")), statistics.median(times))
         print(f"render {fmt:<6}: {sizes[fmt][1] * 1000:7.1f} ms median, {sizes[fmt][0]:>10,} bytes")

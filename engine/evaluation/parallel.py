@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from wxcc_policy.errors import UsageError
 from wxcc_policy.evaluation.pipeline import CheckSettings, check_document, check_file, run_result
 from wxcc_policy.evaluation.results import FileResult, FileResults, RunResult
+from wxcc_policy.evaluation.spool import Spool
 from wxcc_policy.inputs.discovery import discover
 from wxcc_policy.inputs.sources import Document, read_document
 from wxcc_policy.rules.policy_set import PolicySet
@@ -67,10 +68,11 @@ def run_files(
     shard: Shard | None = None,
     progress: Progress | None = None,
     extra: Extra | None = None,
-) -> tuple[RunResult, list[Any]]:
+) -> tuple[RunResult, Sequence[Any]]:
     """The run over the inputs `settings.paths` names (their shard), and the extras in the same order."""
     files = [(path, shown) for path, shown in discover(settings.paths) if shard is None or shard.holds(shown)]
-    results, extras = FileResults(), []
+    results = FileResults()
+    extras: Spool[Any] | list[Any] = Spool() if extra is not None else []  # the report's overviews: on disk too
     for done, outcome in enumerate(_outcomes(files, settings, policies, jobs, extra), start=1):
         results.append(outcome.result)  # to disk: memory stays flat in the number of files
         extras.append(outcome.extra)

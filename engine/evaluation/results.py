@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import pickle
-import tempfile
-import weakref
-from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, NamedTuple, overload
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
+
+from wxcc_policy.evaluation.spool import Spool
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
@@ -107,32 +104,17 @@ class Tally(NamedTuple):
         return Tally(findings, invalid, eval_errors)
 
 
-class FileResults(Sequence[FileResult]):
-    """A run's per-file results, kept in an anonymous temporary file (one pickle each)
-    rather than in memory, and read back one at a time: a run's memory stays flat in the
-    number of files (docs/performance.md). The file is this process's own, unlinked at
-    creation; where no temporary file can be made, the results stay in memory."""
+class FileResults(Spool[FileResult]):
+    """A run's per-file results, on disk (evaluation/spool.py), with what its summary needs
+    counted as they are added."""
 
     def __init__(self, results: Iterable[FileResult] = ()) -> None:
-        self._offsets = array("q", [0])
-        self._memory: list[bytes] | None = None
-        try:
-            self._file: Any = tempfile.TemporaryFile(buffering=0)  # noqa: SIM115 (lives as long as the results)
-            weakref.finalize(self, self._file.close)  # closed (and gone) with the results
-        except OSError:
-            self._file, self._memory = None, []
         self._tally: Counter[tuple[str, bool, bool]] = Counter()
         self._invalid = self._eval_errors = 0
-        for result in results:
-            self.append(result)
+        super().__init__(results)
 
     def append(self, result: FileResult) -> None:
-        data = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
-        if self._memory is not None:
-            self._memory.append(data)
-        else:
-            _write_at(self._file.fileno(), data, self._offsets[-1])
-        self._offsets.append(self._offsets[-1] + len(data))
+        super().append(result)
         self._tally.update((f.severity, f.waived, f.counts) for f in result.findings)
         self._invalid += result.invalid
         self._eval_errors += result.eval_error is not None
@@ -140,53 +122,8 @@ class FileResults(Sequence[FileResult]):
     def tally(self) -> Tally:
         return Tally(self._tally, self._invalid, self._eval_errors)
 
-    def __len__(self) -> int:
-        return len(self._offsets) - 1
-
-    @overload
-    def __getitem__(self, index: int) -> FileResult: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[FileResult]: ...
-    def __getitem__(self, index: int | slice) -> FileResult | Sequence[FileResult]:
-        if isinstance(index, slice):
-            return tuple(self[i] for i in range(*index.indices(len(self))))
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError("result index out of range")
-        return self._load(index)
-
-    def __iter__(self) -> Iterator[FileResult]:
-        return (self._load(i) for i in range(len(self)))
-
-    def _load(self, index: int) -> FileResult:
-        if self._memory is not None:
-            data = self._memory[index]
-        else:
-            start = self._offsets[index]
-            data = os.pread(self._file.fileno(), self._offsets[index + 1] - start, start)
-        result: FileResult = pickle.loads(data)
-        return result
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Sequence) and tuple(self) == tuple(other)
-
-    __hash__ = None  # type: ignore[assignment]
-
     def __reduce__(self) -> tuple[Any, ...]:
         return (FileResults, (tuple(self),))
-
-
-def _write_at(fd: int, data: bytes, offset: int) -> None:
-    from wxcc_policy.errors import UsageError
-
-    view = memoryview(data)
-    try:
-        while view:
-            written = os.pwrite(fd, view, offset)
-            view, offset = view[written:], offset + written
-    except OSError as exc:  # a full disk: one line, exit 2, as for any output (docs/hardening.md)
-        raise UsageError(f"cannot keep the results in a temporary file ({tempfile.gettempdir()}): {exc.strerror or exc}") from None
 
 
 def tally(results: Sequence[FileResult]) -> Tally:

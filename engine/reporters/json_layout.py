@@ -85,21 +85,26 @@ def streamed(document: dict[str, Any], key: str, items: Iterable[Any]) -> Iterat
     """`json.dumps(document, indent=2, ensure_ascii=False) + "\\n"`, byte for byte, in pieces:
     the list at `key` is `items`, written one item at a time, so a report over thousands of
     files is never held whole (memory stays flat in the number of files)."""
-    separator = "{\n"
-    for name, value in document.items():
-        yield f"{separator}  {json.dumps(name, ensure_ascii=False)}: "
-        separator = ",\n"
-        if name == key:
-            yield from _streamed_list(items, depth=1)
-        else:
-            yield indented(value, 1)
-    yield "\n}\n" if document else "{}\n"
+    yield from indented_pieces({**document, key: Streamed(items)})
+    yield "\n"
 
 
-def _streamed_list(items: Iterable[Any], depth: int) -> Iterator[str]:
-    pad = "  " * (depth + 1)
-    separator = "[\n"
-    for item in items:
-        yield separator + pad + indented(item, depth + 1)
-        separator = ",\n"
-    yield "[]" if separator == "[\n" else "\n" + "  " * depth + "]"
+def indented_pieces(value: Any, depth: int = 0) -> Iterator[str]:
+    """indented() in pieces: objects member by member, Streamed lists item by item."""
+    if isinstance(value, Streamed):
+        pad = "  " * (depth + 1)
+        separator = "[\n"
+        for item in value.items:
+            yield separator + pad + indented(item, depth + 1)
+            separator = ",\n"
+        yield "[]" if separator == "[\n" else "\n" + "  " * depth + "]"
+    elif isinstance(value, dict) and value:
+        pad = "  " * (depth + 1)
+        separator = "{\n"
+        for name, member in value.items():
+            yield f"{separator}{pad}{_string(name)}: "
+            separator = ",\n"
+            yield from indented_pieces(member, depth + 1)
+        yield "\n" + "  " * depth + "}"
+    else:
+        yield indented(value, depth)

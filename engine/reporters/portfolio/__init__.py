@@ -9,19 +9,20 @@ rendered from one shape whichever way it was made.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from wxcc_policy.reporters.portfolio import csv_report, html, json_portfolio, markdown
 
-PortfolioRenderer = Callable[[dict[str, Any]], str]
+# A report in pieces (or whole, for the short Markdown one): the writer takes either.
+PortfolioRenderer = Callable[[dict[str, Any]], str | Iterable[str]]
 
 FORMATS: dict[str, PortfolioRenderer] = {
-    "html": html.render,
+    "html": html.chunks,
     "markdown": markdown.render,
-    "csv": csv_report.render,
-    "json": json_portfolio.render,
+    "csv": csv_report.chunks,
+    "json": json_portfolio.chunks,
 }
 
 EXTENSIONS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown", ".csv": "csv", ".json": "json"}

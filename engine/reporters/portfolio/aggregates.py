@@ -7,6 +7,7 @@ report of one run add up alike.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
 from wxcc_policy.evaluation.results import NOT_FAILING_STATES, SEVERITIES, SEVERITY_RANK
@@ -16,14 +17,19 @@ STATUSES = ("passing", "failing", "invalid")
 
 
 class Tenant(NamedTuple):
+    """A tenant's line in the report: small, so that thousands stay in memory; its result
+    and overview are read back when its section is written (`sections`)."""
+
     number: int  # position in the report, for anchors (#tenant-3)
     file: str
     tenant: str  # the subject (tenant id), or the file name when the file is invalid
     status: str  # passing | failing | invalid
     counts: dict[str, int]  # not-waived findings per severity
     waived: int
-    result: dict[str, Any]
-    overview: Any
+    tenant_id: str | None
+    as_of: str | None
+    digest: str
+    facts: dict[str, str]  # the overview's facts, as text
 
 
 class PolicyRow(NamedTuple):
@@ -44,13 +50,35 @@ class Aggregates(NamedTuple):
     most_errors: list[Tenant]
     most_failing: list[PolicyRow]
     waived: list[tuple[Tenant, dict[str, Any]]]  # each waived finding and its tenant
+    results: Sequence[dict[str, Any]]  # the portfolio's, in tenant order (possibly read from disk)
+    overviews: Sequence[Any]
+
+    def sections(self) -> Iterator[tuple[Tenant, dict[str, Any], Any]]:
+        """Each tenant with its result and overview, read in one pass."""
+        return zip(self.tenants, self.results, self.overviews, strict=True)
+
+    def result_of(self, tenant: Tenant) -> dict[str, Any]:
+        return self.results[tenant.number - 1]
 
 
 def aggregate(portfolio: dict[str, Any]) -> Aggregates:
+    """One pass over the results (they may be on disk: a portfolio has many tenants)."""
     fail_on = SEVERITY_RANK[portfolio["summary"].get("failOn") or "error"]
-    overviews = portfolio["portfolio"].get("overviews") or [None] * len(portfolio["results"])
-    tenants = [_tenant(i, r, o, fail_on) for i, (r, o) in enumerate(zip(portfolio["results"], overviews, strict=True), start=1)]
-    policies = _policies(portfolio["portfolio"].get("policies", []), tenants)
+    results = portfolio["results"]
+    overviews = portfolio["portfolio"].get("overviews") or [None] * len(results)
+    catalog = portfolio["portfolio"].get("policies", [])
+    counts: dict[str, dict[str, int]] = {p["id"]: dict.fromkeys(SEVERITIES, 0) for p in catalog}
+    failing: dict[str, list[Tenant]] = {p["id"]: [] for p in catalog}
+    tenants, waived = [], []
+    for number, (result, overview) in enumerate(zip(results, overviews, strict=True), start=1):
+        t = _tenant(number, result, overview, fail_on)
+        tenants.append(t)
+        findings = result.get("findings", [])
+        waived.extend((t, f) for f in findings if f.get("waived"))
+        _count_policies(t, findings, counts, failing)
+    policies = [
+        PolicyRow(p["id"], p["title"], p["severity"], p["rationale"], p["remediation"], counts[p["id"]], failing[p["id"]]) for p in catalog
+    ]
     totals = dict.fromkeys(SEVERITIES, 0)
     for t in tenants:
         for severity, n in t.counts.items():
@@ -58,8 +86,9 @@ def aggregate(portfolio: dict[str, Any]) -> Aggregates:
     statuses = Counter(t.status for t in tenants)
     most_errors = sorted((t for t in tenants if t.counts["error"]), key=lambda t: (-t.counts["error"], -t.counts["warning"], t.number))
     most_failing = sorted((p for p in policies if p.tenants), key=lambda p: (-len(p.tenants), p.id))
-    waived = [(t, f) for t in tenants for f in t.result.get("findings", []) if f.get("waived")]
-    return Aggregates(tenants, policies, {s: statuses[s] for s in STATUSES}, totals, most_errors[:TOP], most_failing[:TOP], waived)
+    return Aggregates(
+        tenants, policies, {s: statuses[s] for s in STATUSES}, totals, most_errors[:TOP], most_failing[:TOP], waived, results, overviews
+    )
 
 
 def _tenant(number: int, result: dict[str, Any], overview: Any, fail_on: int) -> Tenant:
@@ -74,24 +103,30 @@ def _tenant(number: int, result: dict[str, Any], overview: Any, fail_on: int) ->
         failing = failing or (f.get("state") not in NOT_FAILING_STATES and SEVERITY_RANK[f["severity"]] >= fail_on)
     invalid = bool(result.get("parseError") or result.get("schemaErrors") or result.get("evalError"))
     status = "invalid" if invalid else "failing" if failing else "passing"
-    return Tenant(number, result["file"], result.get("tenant") or result["file"], status, counts, waived, result, overview)
+    subject = result.get("tenant") or result["file"]
+    return Tenant(
+        number,
+        result["file"],
+        subject,
+        status,
+        counts,
+        waived,
+        result.get("tenant"),
+        result.get("asOf"),
+        result.get("digest", ""),
+        facts_of(overview),
+    )
 
 
-def _policies(catalog: list[dict[str, Any]], tenants: list[Tenant]) -> list[PolicyRow]:
-    counts: dict[str, dict[str, int]] = {p["id"]: dict.fromkeys(SEVERITIES, 0) for p in catalog}
-    failing: dict[str, list[Tenant]] = {p["id"]: [] for p in catalog}
-    for t in tenants:  # one pass over the findings: portfolios have many tenants
-        seen: set[str] = set()
-        for f in t.result.get("findings", []):
-            if f.get("waived") or f["policy"] not in counts:
-                continue
-            counts[f["policy"]][f["severity"]] += 1
-            if f["policy"] not in seen:
-                seen.add(f["policy"])
-                failing[f["policy"]].append(t)
-    return [
-        PolicyRow(p["id"], p["title"], p["severity"], p["rationale"], p["remediation"], counts[p["id"]], failing[p["id"]]) for p in catalog
-    ]
+def _count_policies(t: Tenant, findings: list[dict[str, Any]], counts: dict[str, dict[str, int]], failing: dict[str, list[Tenant]]) -> None:
+    seen: set[str] = set()
+    for f in findings:
+        if f.get("waived") or f["policy"] not in counts:
+            continue
+        counts[f["policy"]][f["severity"]] += 1
+        if f["policy"] not in seen:
+            seen.add(f["policy"])
+            failing[f["policy"]].append(t)
 
 
 def overview_table(overview: Any) -> tuple[str, list[str], list[list[str]]] | None:
@@ -114,7 +149,7 @@ def facts_of(overview: Any) -> dict[str, str]:
 def fact_names(tenants: list[Tenant]) -> list[str]:
     names: list[str] = []
     for t in tenants:
-        names.extend(k for k in facts_of(t.overview) if k not in names)
+        names.extend(k for k in t.facts if k not in names)
     return names
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from typing import Any
 
 HEADER = ("tenant", "file", "line", "column", "policy", "severity", "message", "key", "waived")
@@ -13,6 +14,11 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def render(portfolio: dict[str, Any]) -> str:
+    return "".join(chunks(portfolio))
+
+
+def chunks(portfolio: dict[str, Any]) -> Iterator[str]:
+    """The rows in pieces, a file's findings at a time."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180: CRLF, quotes doubled
     writer.writerow(HEADER)
@@ -31,7 +37,10 @@ def render(portfolio: dict[str, Any]) -> str:
                 f.get("waived", False),
             )
             writer.writerow([neutralised(cell) for cell in row])
-    return out.getvalue()
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()
 
 
 def neutralised(value: Any) -> str:

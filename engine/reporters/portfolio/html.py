@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from typing import Any, NamedTuple
@@ -14,7 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from wxcc_policy.evaluation.results import SEVERITIES, SEVERITY_RANK
-from wxcc_policy.reporters.portfolio.aggregates import Aggregates, aggregate, fact_names, facts_of, overview_table
+from wxcc_policy.reporters.portfolio.aggregates import Aggregates, aggregate, fact_names, overview_table
 
 COLORS = {"error": "#b03a2e", "warning": "#b7791f", "info": "#1f5f99", "passing": "#1e7b45", "failing": "#b03a2e", "invalid": "#6c3483"}
 CHART_WIDTH = 560
@@ -50,10 +51,16 @@ class Chart(NamedTuple):
 
 
 def render(portfolio: dict[str, Any]) -> str:
+    return "".join(chunks(portfolio))
+
+
+def chunks(portfolio: dict[str, Any]) -> Iterator[str]:
+    """The page in pieces as the template runs (Jinja2's generate): each tenant's section is
+    written from its result read back then, so the page is never held whole."""
     agg = aggregate(portfolio)
     info = portfolio["portfolio"]
     style, script = _asset("report.css"), _asset("report.js")
-    return _template().render(
+    return _template().generate(
         p=portfolio,
         info=info,
         agg=agg,
@@ -63,7 +70,6 @@ def render(portfolio: dict[str, Any]) -> str:
         parameters=_parameters(info["settings"]),
         as_of_text=info["settings"].get("asOf") or "each snapshot's own date (see Inputs)",
         coming_up=info.get("comingUp"),
-        facts=facts_of,
         fact_names=fact_names(agg.tenants),
         overview=overview_table,
         style=Markup(style),  # our own files, not data: inserted as they are, and hashed for the CSP

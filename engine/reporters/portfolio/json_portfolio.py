@@ -3,16 +3,24 @@ It is also the part format that `report --merge` joins."""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from typing import Any
 
+from wxcc_policy.reporters.json_layout import Streamed, indented_pieces
 from wxcc_policy.reporters.portfolio.aggregates import Aggregates, aggregate
 
 
 def render(portfolio: dict[str, Any]) -> str:
-    data = dict(portfolio)
-    data["portfolio"] = {**portfolio["portfolio"], "aggregates": aggregates_json(aggregate(portfolio))}
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return "".join(chunks(portfolio))
+
+
+def chunks(portfolio: dict[str, Any]) -> Iterator[str]:
+    """The document in pieces: results and overviews one at a time (json_layout.py)."""
+    data = {**portfolio, "results": Streamed(portfolio["results"])}
+    info = portfolio["portfolio"]
+    data["portfolio"] = {**info, "overviews": Streamed(info["overviews"]), "aggregates": aggregates_json(aggregate(portfolio))}
+    yield from indented_pieces(data)
+    yield "\n"
 
 
 def aggregates_json(agg: Aggregates) -> dict[str, Any]:

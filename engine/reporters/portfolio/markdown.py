@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from wxcc_policy.evaluation.results import SEVERITIES
-from wxcc_policy.reporters.portfolio.aggregates import Aggregates, PolicyRow, aggregate, location
+from wxcc_policy.reporters.portfolio.aggregates import Aggregates, PolicyRow, Tenant, aggregate, location
 
 # Tenant data is untrusted: table cells must not close the table, open HTML or links.
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
@@ -30,7 +32,7 @@ def render(portfolio: dict[str, Any]) -> str:
     lines += _most(agg)
     lines += ["## Policies", ""]
     for policy in agg.policies:
-        lines += _policy(policy, portfolio)
+        lines += _policy(policy, agg)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -72,7 +74,7 @@ def _most(agg: Aggregates) -> list[str]:
     return [*lines, ""]
 
 
-def _policy(p: PolicyRow, portfolio: dict[str, Any]) -> list[str]:
+def _policy(p: PolicyRow, agg: Aggregates) -> list[str]:
     lines = [f"### {p.id}", "", f"**{cell(p.title)}** ({p.severity})", "", f"*Rationale:* {cell(p.rationale)}", ""]
     lines += [f"*Remediation:* {cell(p.remediation)}", ""]
     if not p.tenants:
@@ -80,9 +82,16 @@ def _policy(p: PolicyRow, portfolio: dict[str, Any]) -> list[str]:
     names = ", ".join(cell(t.tenant) for t in p.tenants[:LISTED])
     more = f" and {len(p.tenants) - LISTED} more" if len(p.tenants) > LISTED else ""
     lines += [f"Failing in {len(p.tenants)} tenant(s): {names}{more}.", ""]
-    rows = [(t, f) for t in p.tenants for f in t.result["findings"] if f["policy"] == p.id and not f.get("waived")]
     lines += ["| tenant | location | message |", "|---|---|---|"]
-    lines += [f"| {cell(t.tenant)} | {cell(location(t.result, f))} | {cell(f['message'])} |" for t, f in rows[:LISTED]]
-    if len(rows) > LISTED:
-        lines.append(f"\n… and {len(rows) - LISTED} more findings (see the HTML, CSV or JSON report).")
+    lines += [f"| {cell(t.tenant)} | {cell(location(r, f))} | {cell(f['message'])} |" for t, r, f in islice(_findings_of(p, agg), LISTED)]
+    total = sum(p.counts.values())
+    if total > LISTED:
+        lines.append(f"\n… and {total - LISTED} more findings (see the HTML, CSV or JSON report).")
     return [*lines, ""]
+
+
+def _findings_of(p: PolicyRow, agg: Aggregates) -> Iterator[tuple[Tenant, dict[str, Any], dict[str, Any]]]:
+    """The policy's findings, not waived, tenant by tenant: read back only as far as listed."""
+    for t in p.tenants:
+        result = agg.result_of(t)
+        yield from ((t, result, f) for f in result["findings"] if f["policy"] == p.id and not f.get("waived"))

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from wxcc_policy.errors import EvalError, EvalFailure, UsageError
 from wxcc_policy.evaluation.pipeline import CheckSettings
@@ -123,29 +123,63 @@ def catalog_of(policies: PolicySet, policy_ids: tuple[str, ...]) -> list[dict[st
 
 def build(
     run: RunResult,
-    extras: list[dict[str, Any] | None],
+    extras: Sequence[dict[str, Any] | None],
     policies: PolicySet,
     settings: CheckSettings,
     generated: str,
     shard: str | None = None,
     horizon: int | None = None,
 ) -> dict[str, Any]:
-    """`extras` are per_file()'s values, one per result (None for a file never read)."""
-    doc = json_report.as_dict(run)
-    taken = [e or {} for e in extras]
-    events = [
-        {"file": r.file, "tenant": r.tenant, **event} for r, e in zip(run.results, taken, strict=True) for event in e.get("upcoming", [])
-    ]
+    """`extras` are per_file()'s values, one per result (None for a file never read). The
+    results and overviews stay where the run put them (on disk) and are turned into their
+    JSON shape as a renderer reads them."""
+    doc = json_report.as_dict(run, with_results=False)
+    doc["results"] = LazyMap(run.results, json_report.file_dict)
     doc["portfolio"] = {
         "version": PORTFOLIO_VERSION,
         "generatedAt": generated,
         "settings": settings_of(settings, horizon),
         "shards": [shard] if shard else [],
         "policies": catalog_of(policies, settings.policy_ids),
-        "overviews": [e.get("overview") for e in taken],
-        "comingUp": None if horizon is None else {"horizon": horizon, "events": _in_date_order(events, run_files(doc))},
+        "overviews": LazyMap(extras, _overview),
+        "comingUp": None if horizon is None else {"horizon": horizon, "events": _events(run, extras)},
     }
     return doc
+
+
+def _overview(extra: dict[str, Any] | None) -> Any:
+    return (extra or {}).get("overview")
+
+
+def _events(run: RunResult, extras: Sequence[dict[str, Any] | None]) -> list[dict[str, Any]]:
+    events = [
+        {"file": r.file, "tenant": r.tenant, **event}
+        for r, e in zip(run.results, extras, strict=True)
+        for event in (e or {}).get("upcoming", [])
+    ]
+    return _in_date_order(events, {r.file: i for i, r in enumerate(run.results)})
+
+
+class LazyMap(Sequence[Any]):
+    """`fn` over `items`, applied as each is read: a view that holds nothing itself."""
+
+    def __init__(self, items: Sequence[Any], fn: Callable[[Any], Any]) -> None:
+        self._items, self._fn = items, fn
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Any]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self._fn(item) for item in self._items[index]]
+        return self._fn(self._items[index])
+
+    def __iter__(self) -> Iterator[Any]:
+        return map(self._fn, self._items)
 
 
 def run_files(doc: dict[str, Any]) -> dict[str, int]:
