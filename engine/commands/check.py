@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -94,7 +94,7 @@ def check_settings(opts: dict[str, Any], config: Any, policies: Any) -> Any:
     )
 
 
-def run_many(opts: dict[str, Any], settings: Any, policies: Any, extra: Any = None) -> tuple[Any, list[Any]]:
+def run_many(opts: dict[str, Any], settings: Any, policies: Any, extra: Any = None) -> tuple[Any, Sequence[Any]]:
     """The run over every input, in --jobs worker processes, the --shard share, with a progress bar."""
     from wxcc_policy.commands.progress import jobs_of, progress_for
     from wxcc_policy.evaluation.parallel import run_files

@@ -78,7 +78,7 @@ def indented(value: Any, depth: int = 0) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-_string = json.encoder.encode_basestring  # type: ignore[attr-defined]  # the C one, as json.dumps(ensure_ascii=False) uses
+_string = json.encoder.encode_basestring  # the C one, as json.dumps(ensure_ascii=False) uses
 
 
 def streamed(document: dict[str, Any], key: str, items: Iterable[Any]) -> Iterator[str]:

@@ -69,7 +69,8 @@ def aggregate(portfolio: dict[str, Any]) -> Aggregates:
     catalog = portfolio["portfolio"].get("policies", [])
     counts: dict[str, dict[str, int]] = {p["id"]: dict.fromkeys(SEVERITIES, 0) for p in catalog}
     failing: dict[str, list[Tenant]] = {p["id"]: [] for p in catalog}
-    tenants, waived = [], []
+    tenants: list[Tenant] = []
+    waived: list[tuple[Tenant, dict[str, Any]]] = []
     for number, (result, overview) in enumerate(zip(results, overviews, strict=True), start=1):
         t = _tenant(number, result, overview, fail_on)
         tenants.append(t)
