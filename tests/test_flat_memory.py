@@ -59,16 +59,52 @@ def test_a_spool_keeps_its_items_in_memory_where_no_temporary_file_can_be_made(m
     assert list(spool) == [0, 1, 2, 3, 4] and spool[3] == 3
 
 
-def test_a_full_disk_while_spooling_is_a_one_line_error(monkeypatch) -> None:
+def test_a_spool_goes_on_in_memory_when_the_disk_fills_up(monkeypatch) -> None:
     import os
 
     def full(*args: Any) -> int:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    spool = Spool[int]()
+    spool = Spool([1, 2])
     monkeypatch.setattr(os, "pwrite", full)
-    with pytest.raises(UsageError, match=r"cannot keep the results in a temporary file .*No space left on device"):
-        spool.append(1)
+    spool.append(3)
+    spool.append(4)
+    assert list(spool) == [1, 2, 3, 4] and spool[1] == 2 and spool != "1234"
+
+
+def _failing_midway(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The JSON renderer fails on the second file, after the first is rendered."""
+    from wxcc_policy.reporters import json_report
+
+    calls = []
+    real = json_report.file_dict
+
+    def fails_second(result: FileResult) -> dict[str, Any]:
+        calls.append(result.file)
+        if len(calls) == 2:
+            raise UsageError("rendering failed midway")
+        return real(result)
+
+    monkeypatch.setattr(json_report, "file_dict", fails_second)
+
+
+def test_a_report_that_fails_midway_shows_nothing_on_standard_output(runner, monkeypatch) -> None:
+    _failing_midway(monkeypatch)
+    code, out, err = run_cli(runner, "check", "--format", "json", str(EXAMPLES))
+    assert code == 2 and out == "" and "rendering failed midway" in err
+
+
+def test_a_report_that_fails_midway_leaves_a_hard_linked_target_as_it_was(runner, monkeypatch, tmp_path: Path) -> None:
+    import os
+
+    target, other = tmp_path / "report.json", tmp_path / "same-file.json"
+    target.write_text("the previous report\n")
+    os.link(target, other)
+    _failing_midway(monkeypatch)
+    code, _, err = run_cli(runner, "check", "--format", "json", "-o", str(target), str(EXAMPLES))
+    assert code == 2 and "rendering failed midway" in err
+    assert target.read_text() == other.read_text() == "the previous report\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json", "same-file.json"]
 
 
 def test_file_results_count_what_the_summary_needs_as_they_are_added() -> None:
@@ -78,9 +114,11 @@ def test_file_results_count_what_the_summary_needs_as_they_are_added() -> None:
     assert list(spooled) == results
 
 
+# Keys as json.dumps takes them: strings, and numbers, booleans and null written as strings.
+json_keys = st.text(max_size=5) | st.integers() | st.booleans() | st.none() | st.floats()
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(json_keys, children, max_size=4),
     max_leaves=20,
 )
 

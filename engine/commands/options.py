@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import os
 import sys
@@ -58,16 +59,20 @@ def write_output(text: str | Iterable[str], output: str | None) -> None:
 
 
 def write_stdout(text: str | Iterable[str]) -> None:
-    """A closed or full standard output is a one-line error (exit 2), not a lost report."""
-    from wxcc_policy.reporters.output_files import encoded
+    """A closed or full standard output is a one-line error (exit 2), not a lost report. A
+    report in pieces is rendered whole (into a temporary file) before its first byte is
+    shown: a failure midway shows no half report."""
+    from wxcc_policy.reporters.output_files import encoded, rendered_first
 
     if sys.stdout is None:
         raise UsageError("cannot write the report: standard output is closed")
-    try:
-        for block in encoded(text):
-            click.echo(block.decode("utf-8"), nl=False)
-    except OSError as exc:
-        raise UsageError(f"cannot write the report to standard output: {exc.strerror or exc}") from None
+    blocks = rendered_first(encoded(text)) if not isinstance(text, str) else encoded(text)
+    decoder = codecs.getincrementaldecoder("utf-8")()  # a block may end inside a character
+    for block in blocks:
+        try:
+            click.echo(decoder.decode(block), nl=False)
+        except OSError as exc:
+            raise UsageError(f"cannot write the report to standard output: {exc.strerror or exc}") from None
 
 
 def config_option(fn: Any) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Collection
 from pathlib import Path
 from typing import NamedTuple
@@ -112,11 +113,10 @@ def _pair(run: RunResult, entries: tuple[BaselineEntry, ...]) -> tuple[set[tuple
     pool: dict[str, list[BaselineEntry]] = {}
     for entry in entries:
         pool.setdefault(entry.key, []).append(entry)
-    flat = [(i, j, f) for i, r in enumerate(run.results) for j, f in enumerate(r.findings)]
     existing: set[tuple[int, int]] = set()
     matched: list[BaselineEntry] = []
-    for same_message in (True, False):
-        for i, j, f in flat:
+    for same_message in (True, False):  # a pass over the results each (they may be on disk)
+        for i, j, f in ((i, j, f) for i, r in enumerate(run.results) for j, f in enumerate(r.findings)):
             candidates = pool.get(f.key)
             if (i, j) in existing or not candidates:
                 continue
@@ -146,9 +146,9 @@ def baseline_counts(run: RunResult) -> dict[str, int] | None:
     (Waived findings are counted as waived, whatever their state.)"""
     if run.baseline is None:
         return None
-    states = [f.state for r in run.results for f in r.findings if not f.waived]
+    states = Counter(f.state for r in run.results for f in r.findings if not f.waived)
     fixed = sum(1 for n in run.notices if n.kind == "baseline-fixed")
-    return {"new": states.count("new"), "existing": states.count("existing"), "fixed": fixed}
+    return {"new": states["new"], "existing": states["existing"], "fixed": fixed}
 
 
 def updated_entries(comparison: Comparison, accept_new: bool) -> tuple[list[BaselineEntry], list[BaselineEntry]]:

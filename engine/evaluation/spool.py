@@ -12,15 +12,14 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Generic, TypeVar, overload
 
-from wxcc_policy.errors import UsageError
-
 T = TypeVar("T")
 
 
 class Spool(Sequence[T], Generic[T]):
     """Items pickled one after the other in a temporary file of this process's own (unlinked
-    at creation, closed with the spool); where no temporary file can be made, the pickles
-    stay in memory. Only this process writes and reads it: unpickling is of our own data."""
+    at creation, closed with the spool); where no temporary file can be made, or the disk
+    fills up, the pickles stay in memory (as every result did before). Only this process
+    writes and reads it: unpickling is of our own data, never an input's."""
 
     def __init__(self, items: Iterable[T] = ()) -> None:
         self._offsets = array("q", [0])
@@ -35,11 +34,18 @@ class Spool(Sequence[T], Generic[T]):
 
     def append(self, item: T) -> None:
         data = pickle.dumps(item, pickle.HIGHEST_PROTOCOL)
+        if self._memory is None:
+            try:
+                _write_at(self._file.fileno(), data, self._offsets[-1])
+            except OSError:  # a full disk: go on in memory, as if no file could be made
+                self._to_memory()
         if self._memory is not None:
             self._memory.append(data)
-        else:
-            _write_at(self._file.fileno(), data, self._offsets[-1])
         self._offsets.append(self._offsets[-1] + len(data))
+
+    def _to_memory(self) -> None:
+        self._memory = [self._read(i) for i in range(len(self))]
+        self._file.close()
 
     def __len__(self) -> int:
         return len(self._offsets) - 1
@@ -61,16 +67,15 @@ class Spool(Sequence[T], Generic[T]):
         return (self._load(i) for i in range(len(self)))
 
     def _load(self, index: int) -> T:
-        if self._memory is not None:
-            data = self._memory[index]
-        else:
-            start = self._offsets[index]
-            data = os.pread(self._file.fileno(), self._offsets[index + 1] - start, start)
-        item: T = pickle.loads(data)
+        item: T = pickle.loads(self._memory[index] if self._memory is not None else self._read(index))
         return item
 
+    def _read(self, index: int) -> bytes:
+        start = self._offsets[index]
+        return os.pread(self._file.fileno(), self._offsets[index + 1] - start, start)
+
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+        return isinstance(other, Sequence) and not isinstance(other, (str, bytes)) and tuple(self) == tuple(other)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -80,9 +85,6 @@ class Spool(Sequence[T], Generic[T]):
 
 def _write_at(fd: int, data: bytes, offset: int) -> None:
     view = memoryview(data)
-    try:
-        while view:
-            written = os.pwrite(fd, view, offset)
-            view, offset = view[written:], offset + written
-    except OSError as exc:  # a full disk: one line, exit 2, as for any output (docs/hardening.md)
-        raise UsageError(f"cannot keep the results in a temporary file ({tempfile.gettempdir()}): {exc.strerror or exc}") from None
+    while view:
+        written = os.pwrite(fd, view, offset)
+        view, offset = view[written:], offset + written

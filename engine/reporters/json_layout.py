@@ -66,7 +66,7 @@ def indented(value: Any, depth: int = 0) -> str:
         if not value:
             return "{}"
         pad = "\n" + "  " * (depth + 1)
-        members = [f"{_string(k) if isinstance(k, str) else json.dumps(str(k))}: {indented(v, depth + 1)}" for k, v in value.items()]
+        members = [f"{_key(k)}: {indented(v, depth + 1)}" for k, v in value.items()]
         return "{" + pad + ("," + pad).join(members) + "\n" + "  " * depth + "}"
     if isinstance(value, (list, tuple)):
         if not value:
@@ -79,6 +79,18 @@ def indented(value: Any, depth: int = 0) -> str:
 
 
 _string = json.encoder.encode_basestring  # the C one, as json.dumps(ensure_ascii=False) uses
+
+
+def _key(key: Any) -> str:
+    """An object key as json.dumps writes it: strings as they are; true, false, null and
+    numbers as their JSON text, quoted; anything else is refused as json.dumps refuses it."""
+    if isinstance(key, str):
+        return _string(key)
+    if key is True or key is False or key is None:
+        return _string(json.dumps(key))
+    if isinstance(key, (int, float)):
+        return _string(json.dumps(key))
+    raise TypeError(f"keys must be str, int, float, bool or None, not {key.__class__.__name__}")
 
 
 def streamed(document: dict[str, Any], key: str, items: Iterable[Any]) -> Iterator[str]:
@@ -102,7 +114,7 @@ def indented_pieces(value: Any, depth: int = 0) -> Iterator[str]:
         pad = "  " * (depth + 1)
         separator = "{\n"
         for name, member in value.items():
-            yield f"{separator}{pad}{_string(name)}: "
+            yield f"{separator}{pad}{_key(name)}: "
             separator = ",\n"
             yield from indented_pieces(member, depth + 1)
         yield "\n" + "  " * depth + "}"

@@ -55,9 +55,9 @@ def write_report(path: Path, text: str | Iterable[str]) -> None:
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise IsADirectoryError(21, "Is a directory")
     if info is not None and not stat.S_ISREG(info.st_mode):
-        _write_through(path, data)
+        _write_through(path, rendered_first(data))
     elif info is not None and info.st_nlink > 1:
-        _write_in_place(path, data)
+        _write_in_place(path, rendered_first(data))
     else:
         _replace(Path(os.path.realpath(path)), data, None if info is None else stat.S_IMODE(info.st_mode))
 
@@ -66,18 +66,33 @@ _BLOCK = 1 << 16
 
 
 def encoded(text: str | Iterable[str]) -> Iterator[bytes]:
-    """UTF-8 blocks of about 64 KiB: a report rendered in pieces is never held whole. A stray
-    surrogate (an undecodable file name) becomes a \\udcff escape, not a crash."""
-    pieces: list[str] = []
-    size = 0
+    """UTF-8 blocks of at most 64 KiB (or one piece, when a piece is longer): a report
+    rendered in pieces is never held whole. A stray surrogate (an undecodable file name)
+    becomes a \\udcff escape, not a crash."""
+    buffer = bytearray()
     for piece in [text] if isinstance(text, str) else text:
-        pieces.append(piece)
-        size += len(piece)
-        if size >= _BLOCK:
-            yield "".join(pieces).encode("utf-8", "backslashreplace")
-            pieces, size = [], 0
-    if pieces:
-        yield "".join(pieces).encode("utf-8", "backslashreplace")
+        data = piece.encode("utf-8", "backslashreplace")
+        if buffer and len(buffer) + len(data) > _BLOCK:
+            yield bytes(buffer)
+            buffer.clear()
+        if len(data) >= _BLOCK:
+            yield data
+        else:
+            buffer += data
+    if buffer:
+        yield bytes(buffer)
+
+
+def rendered_first(blocks: Iterable[bytes]) -> Iterator[bytes]:
+    """The blocks, once all are rendered: where a report cannot be written beside its
+    target and renamed (standard output, a hard-linked file, a device), a failure while
+    rendering must leave nothing written. They wait in a temporary file (in memory up to
+    1 MiB), so memory stays flat."""
+    with tempfile.SpooledTemporaryFile(max_size=1 << 20) as held:
+        for block in blocks:
+            held.write(block)
+        held.seek(0)
+        yield from iter(lambda: held.read(_BLOCK), b"")
 
 
 def _write_through(path: Path, data: Iterable[bytes]) -> None:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from wxcc_policy.evaluation.results import FileResult, Finding, Notice, RuleInfo, RunResult, Waiver
+from wxcc_policy.evaluation.results import FileResult, Finding, Notice, RuleInfo, RunResult, Waiver, tally
 from wxcc_policy.reporters.json_layout import Streamed, pieces
 from wxcc_policy.reporters.locations import artifact_uri, parse_place
 from wxcc_policy.reporters.problems import Problem, fingerprint, problems, rules_of
@@ -93,7 +93,7 @@ def _pascal_case(title: str) -> str:
 def _invocation(run: RunResult) -> dict[str, Any]:
     # The run itself succeeded unless a policy could not be evaluated; findings and invalid
     # inputs are its results, and the exit code says whether they fail the gate.
-    failed = any(r.eval_error is not None for r in run.results)
+    failed = tally(run.results).eval_errors > 0
     invocation: dict[str, Any] = {"executionSuccessful": not failed, "exitCode": 2 if failed else run.exit_code}
     if run.notices:
         invocation["toolExecutionNotifications"] = [_notification(n) for n in run.notices]
@@ -113,11 +113,11 @@ def _notification(notice: Notice) -> dict[str, Any]:
 
 
 def _artifacts(run: RunResult, order: dict[str, int]) -> Iterator[dict[str, Any]]:
-    """One artifact per distinct file, from its first result."""
-    described: set[str] = set()
+    """One artifact per distinct file, from its first result (the one that numbered it)."""
+    described = 0
     for result in run.results:
-        if result.file not in described:
-            described.add(result.file)
+        if order[result.file] == described:
+            described += 1
             yield _artifact(result)
 
 
