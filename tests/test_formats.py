@@ -272,6 +272,30 @@ def test_junit_waived_known_and_unselected(tmp_path: Path) -> None:
     assert (suite.tests, suite.failures, suite.errors, suite.skipped) == (5, 1, 0, 3)
 
 
+def test_junit_notices_are_a_suite_of_their_own(tmp_path: Path) -> None:
+    """A CI that reads only JUnit sees what fails the run (an unused waiver with
+    --fail-on-unused-waivers) as a failure, and warnings as skipped with their message."""
+    notices = (
+        Notice("error", "waiver for P-1 matches no finding (bob); remove it", "w.yaml:3:5", "waiver-unused", "P-1:org-t:users/u-9"),
+        Notice("warning", "waiver for P-2 expired on 2026-11-01", "w.yaml:9:5", "waiver-expired", "P-2:org-t:users/u-1"),
+        Notice("info", "baseline entry P-1:org-t:users/u-3 no longer occurs: fixed", "b.json:4:7", "baseline-fixed", "P-1:org-t:users/u-3"),
+    )
+    run = _run_with((_finding(1),))._replace(notices=notices, fail_on_notices=True)
+    path = tmp_path / "r.xml"
+    path.write_text(junit.render(run))
+    JUNIT_SCHEMA.validate(str(path))
+    suites = list(JUnitXml.fromfile(str(path)))
+    assert [s.name for s in suites] == ["t.json", "wxcc-policy run notices"]
+    outcome = {c.name: (type(c.result[0]).__name__ if c.result else "passed", c.classname) for c in suites[1]}
+    assert outcome == {
+        "waiver-unused P-1:org-t:users/u-9": ("Failure", "w.yaml:3:5"),
+        "waiver-expired P-2:org-t:users/u-1": ("Skipped", "w.yaml:9:5"),
+        "baseline-fixed P-1:org-t:users/u-3": ("passed", "b.json:4:7"),
+    }
+    assert (suites[1].tests, suites[1].failures, suites[1].errors, suites[1].skipped) == (3, 1, 0, 1)
+    assert next(iter(suites[1])).result[0].message == notices[0].message
+
+
 def test_junit_keeps_xml_well_formed_for_any_message(tmp_path: Path) -> None:
     run = _run_with((_finding(1)._replace(message='a <b> & "c" \x01 \ud800 ]]>'),))
     path = tmp_path / "r.xml"

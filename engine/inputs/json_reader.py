@@ -90,7 +90,7 @@ def parse_json(text: str) -> Any:
         raise InputError("invalid JSON: nesting is too deep", deep_offset(text, MAX_DEPTH)) from None
     except ValueError:  # int() refused a literal of more than 4,300 digits
         raise _locate_fault(text, f"an integer of more than {MAX_INT_DIGITS:,} digits is not supported") from None
-    if "\\u" in text:
+    if "\\ud" in text or "\\uD" in text:  # a substring search first: the regex scan costs more
         lone = lone_surrogate(text)
         if lone is not None:
             raise InputError(f"invalid JSON: {text[lone : lone + 6]} is a lone surrogate, not a character", lone)

@@ -7,7 +7,10 @@ with findings has one test case per finding (named by the finding key, a `failur
 = severity, with the JSON Pointer and `file:line:column` as body). A file that cannot be
 parsed, fails its schema or fails evaluation is an `error` test case, and its policies are
 `skipped` (not evaluated). Waived and already-known (baseline) findings are `skipped`,
-with the reason. Times are 0 and the timestamp is the evaluation date: same input, same bytes.
+with the reason. Run-level notices (waivers expired, expiring or unused; baseline entries
+fixed) come last, in a suite of their own: one that fails the run is a `failure`, a warning
+is `skipped` with its message, the rest pass. Times are 0 and the timestamp is the
+evaluation date: same input, same bytes.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
-from wxcc_policy.evaluation.results import FileResult, RuleInfo, RunResult
+from wxcc_policy.evaluation.results import FileResult, Notice, RuleInfo, RunResult
 from wxcc_policy.reporters.locations import relative_path
 from wxcc_policy.reporters.problems import EVAL, PARSE, SCHEMA, SYNTHETIC_RULES, Problem, file_problems, rules_of
 
@@ -40,14 +43,60 @@ def chunks(run: RunResult, color: bool = False) -> Iterator[str]:
     policies = [r for r in rules_of(run) if r not in SYNTHETIC_RULES]
     yield '<?xml version="1.0" encoding="UTF-8"?>\n'
     opened = False
-    for number, result in enumerate(run.results):
+    for suite in _suites(run, policies):
         root = ET.Element("testsuites")
-        root.append(_suite(result, number, policies))
+        root.append(suite)
         ET.indent(root)
         text = ET.tostring(root, encoding="unicode")
         yield (_OPEN if not opened else "") + text[len(_OPEN) : -len(_CLOSE)]
         opened = True
     yield _CLOSE + "\n" if opened else "<testsuites />\n"
+
+
+def _suites(run: RunResult, policies: list[RuleInfo]) -> Iterator[ET.Element]:
+    number = -1
+    for number, result in enumerate(run.results):
+        yield _suite(result, number, policies)
+    if run.notices:
+        yield _notices_suite(run.notices, number + 1)
+
+
+# A run-level notice as a test case: an error (it fails the run: --fail-on-unused-waivers)
+# is a failure, a warning (a waiver expired, expiring or unused) is skipped with its message,
+# so that a CI reading only JUnit sees what the exit code and the other formats say.
+_NOTICE_OUTCOMES = {"error": "failure", "warning": "skipped"}
+
+
+def _notices_suite(notices: tuple[Notice, ...], number: int) -> ET.Element:
+    cases = [_notice_case(n) for n in notices]
+    outcomes = [c[0].tag if len(c) else "passed" for c in cases]
+    suite = ET.Element(
+        "testsuite",
+        {
+            "name": "wxcc-policy run notices",
+            "package": "wxcc-policy",
+            "id": str(number),
+            "timestamp": NO_DATE,
+            "hostname": HOSTNAME,
+            "tests": str(len(cases)),
+            "failures": str(outcomes.count("failure")),
+            "errors": "0",
+            "skipped": str(outcomes.count("skipped")),
+            "time": "0",
+        },
+    )
+    ET.SubElement(suite, "properties")
+    suite.extend(cases)
+    ET.SubElement(suite, "system-out")
+    ET.SubElement(suite, "system-err")
+    return suite
+
+
+def _notice_case(notice: Notice) -> ET.Element:
+    name = " ".join(part for part in (notice.kind or "notice", notice.key) if part)
+    outcome = _NOTICE_OUTCOMES.get(notice.level)
+    message = notice.message if outcome != "skipped" else f"{notice.level}: {notice.message}"
+    return _case(name, notice.where or "wxcc-policy", outcome, message, notice.where, notice.kind or "notice")
 
 
 def _suite(result: FileResult, number: int, policies: list[RuleInfo]) -> ET.Element:
