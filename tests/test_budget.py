@@ -160,3 +160,13 @@ def test_the_built_in_policies_use_a_fraction_of_the_default_budget() -> None:
     used, elements = runtime.base[BUDGET_KEY].used, document_elements(doc)
     allowance = Limits().steps + Limits().steps_per_element * elements
     assert 0 < used < 10 * elements and used * 20 < allowance
+
+
+def test_policy_tests_run_within_the_configured_limits(runner: Any, tmp_path: Path) -> None:
+    """`test` evaluates as `check` does: the configuration's limits apply to its cases."""
+    directory = pack(tmp_path, "twice(users, 40) > 0")
+    cases = tmp_path / "p.test.yaml"
+    cases.write_text(f"policies: [ACME-B-001]\nsnapshot: {json.dumps(str(ACME))}\ncases:\n  - name: runaway\n    expect: []\n")
+    (tmp_path / "config.yaml").write_text("limits: {steps: 100000}\n")
+    code, out, err = run_cli(runner, "test", "--config", str(tmp_path / "config.yaml"), "--policy-dir", str(directory), str(cases))
+    assert code == 1 and "evaluation budget exceeded" in out + err and "more than 100," in out + err, out + err

@@ -16,8 +16,9 @@ from wxcc_policy.evaluation.results import Finding, SchemaError
 from wxcc_policy.inputs.pointers import split_pointer
 from wxcc_policy.inputs.sources import TEST_FILE_SUFFIXES, Document, ParseFailure, parse_text, read_document
 from wxcc_policy.inputs.yaml_files import YamlFile, read_yaml_file
+from wxcc_policy.lang.budget import Limits
 from wxcc_policy.lang.shapes import did_you_mean
-from wxcc_policy.rules.policy_set import PolicySet, is_policy_file
+from wxcc_policy.rules.policy_set import DEFAULT_LIMITS, PolicySet, is_policy_file
 from wxcc_policy.validation.schemas import check_file
 
 
@@ -56,7 +57,8 @@ def find_test_files(paths: Iterable[str]) -> list[Path]:
     return found
 
 
-def run_test_files(paths: Iterable[str], policies: PolicySet) -> TestReport:
+def run_test_files(paths: Iterable[str], policies: PolicySet, limits: Limits = DEFAULT_LIMITS) -> TestReport:
+    """Every case of every test file, evaluated as `check` would, within the configured limits."""
     results: list[CaseResult] = []
     exercised: set[str] = set()
     named: set[str] = set()
@@ -66,7 +68,7 @@ def run_test_files(paths: Iterable[str], policies: PolicySet) -> TestReport:
         _check_policies_loaded(file, policies)
         named.update(select_policies(policies, file.data["policies"], ()))
         for index, case in enumerate(file.data["cases"]):
-            result = _run_case(file, index, case, policies)
+            result = _run_case(file, index, case, policies, limits)
             results.append(result)
             exercised.update(e.split(" ")[0] for e in _expected_labels(case) if not e.startswith("key "))
             exercised.update(_policies_of_keys(case))
@@ -114,7 +116,7 @@ def _policies_of_keys(case: dict[str, Any]) -> set[str]:
     return {str(e["key"]).split(":")[0] for e in case["expect"] if "key" in e}
 
 
-def _run_case(file: YamlFile, index: int, case: dict[str, Any], policies: PolicySet) -> CaseResult:
+def _run_case(file: YamlFile, index: int, case: dict[str, Any], policies: PolicySet, limits: Limits) -> CaseResult:
     defaults = file.data
     params = {**defaults.get("parameters", {}), **case.get("parameters", {})}
     config = Config(parameters=params, file=file)
@@ -124,6 +126,7 @@ def _run_case(file: YamlFile, index: int, case: dict[str, Any], policies: Policy
         fail_on="info",
         parameters=policy_parameters(policies, config),
         policy_ids=select_policies(policies, defaults["policies"], ()),
+        limits=limits,
     )
     snapshot = case.get("snapshot", defaults.get("snapshot"))
     if snapshot is None:

@@ -18,7 +18,7 @@ def test_command(paths: tuple[str, ...], fmt: str, config_path: str | None, poli
     """Run policy test files (*.test.yaml, or directories of them)."""
     from wxcc_policy.commands.policy_tests import render_tests, run_test_files
 
-    _, loaded = load(config_path, policy_dirs)
-    report = run_test_files(paths, loaded)
+    config, loaded = load(config_path, policy_dirs)
+    report = run_test_files(paths, loaded, config.limits)
     click.echo(render_tests(report, fmt), nl=False)
     sys.exit(0 if report.passed else 1)
