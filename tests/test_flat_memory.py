@@ -250,3 +250,33 @@ def test_the_heap_does_not_grow_with_the_number_of_files(runner, portfolios, tmp
     peak_small = _traced_peak(runner, *command, "--jobs", "1", "--quiet", "-o", str(out), str(small))
     peak_large = _traced_peak(runner, *command, "--jobs", "1", "--quiet", "-o", str(out), str(large))
     assert peak_large <= 1.2 * peak_small, (peak_small, peak_large)
+
+
+def test_merge_holds_one_part_at_a_time(runner, portfolios, tmp_path: Path) -> None:
+    """Ten parts against one, each the same size: merging reads one part at a time (before,
+    every part stayed in memory: ten times the heap). The tenants' lines the summary tables
+    need still grow with the portfolio, hence 2x rather than 1.2x."""
+    small, _ = portfolios
+    part = tmp_path / "part.json"
+    code, _, err = run_cli(runner, "report", "--jobs", "1", "--quiet", "--format", "json", "-o", str(part), str(small))
+    assert code == 1, err
+    data = json.loads(part.read_text())
+    parts = []
+    for copy in range(10):  # the same part under other file names: no file is in two parts
+        for result in data["results"]:
+            result["file"] = f"copy{copy}/{Path(result['file']).name}"
+        parts.append(tmp_path / f"part-{copy}.json")
+        parts[-1].write_text(json.dumps(data))
+    out = str(tmp_path / "merged.html")
+    run_cli(runner, "report", "--merge", str(parts[0]), "-o", out)  # imports, the template compiled: not counted
+    tracemalloc.start()
+    try:
+        run_cli(runner, "report", "--merge", str(parts[0]), "-o", out)
+        one = tracemalloc.get_traced_memory()[1]
+        tracemalloc.reset_peak()
+        code, _, err = run_cli(runner, "report", "--merge", *map(str, parts), "-o", out)
+        ten = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert code == 1, err
+    assert ten <= 2 * one, (one, ten)

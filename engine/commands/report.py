@@ -99,10 +99,10 @@ def _checked(opts: dict[str, Any], stamp: str) -> dict[str, Any]:
 
 
 def _merged(opts: dict[str, Any], stamp: str) -> dict[str, Any]:
-    from wxcc_policy.reporters.portfolio.model import merge, read_part
+    from wxcc_policy.reporters.portfolio.model import merge
 
     ignored = [flag for name, flag in MERGE_IGNORES.items() if opts.get(name) not in (None, False, ())]
     if ignored:
         flags = ", ".join(ignored)
         raise UsageError(f"--merge joins finished parts: {flags} cannot change them (give them to the runs that made the parts)")
-    return merge([(path, read_part(path)) for path in opts["paths"]], stamp)
+    return merge(list(opts["paths"]), stamp)

@@ -15,6 +15,7 @@ from typing import Any, overload
 from wxcc_policy.errors import EvalError, EvalFailure, UsageError
 from wxcc_policy.evaluation.pipeline import CheckSettings
 from wxcc_policy.evaluation.results import FileResult, RunResult
+from wxcc_policy.evaluation.spool import Spool
 from wxcc_policy.inputs.read_files import note_read
 from wxcc_policy.inputs.sources import Document
 from wxcc_policy.reporters import json_report
@@ -182,10 +183,6 @@ class LazyMap(Sequence[Any]):
         return map(self._fn, self._items)
 
 
-def run_files(doc: dict[str, Any]) -> dict[str, int]:
-    return {r["file"]: i for i, r in enumerate(doc["results"])}
-
-
 def _in_date_order(events: list[dict[str, Any]], order: dict[str, int]) -> list[dict[str, Any]]:
     return sorted(events, key=lambda e: (e["since"], order.get(e["file"], 0), e["line"], e["column"], e["policy"]))
 
@@ -204,32 +201,70 @@ def read_part(path: str) -> dict[str, Any]:
     return data
 
 
-def merge(parts: list[tuple[str, dict[str, Any]]], generated: str) -> dict[str, Any]:
-    """One portfolio from the parts of several shards; refuses parts that were not
-    evaluated alike (policy set, tool version, settings) or that repeat a file."""
-    first_path, first = parts[0]
-    for path, part in parts[1:]:
-        _same_run(first_path, first, path, part)
-    rows = [(r, o) for _, part in parts for r, o in zip(part["results"], _overviews(part), strict=True)]
-    _no_repeats([r["file"] for r, _ in rows])
-    rows.sort(key=lambda row: Path(row[0]["file"]).parts)
-    merged = {key: value for key, value in first.items() if key not in ("results", "summary", "portfolio", "notices")}
-    merged["results"] = [r for r, _ in rows]
-    if any("notices" in part for _, part in parts):
-        merged["notices"] = _merged_notices([n for _, part in parts for n in part.get("notices", [])], merged["results"])
-    merged["summary"] = _summed([part["summary"] for _, part in parts])
+class _Rows:
+    """The parts' results and overviews as they are read, one part at a time: results and
+    overviews go to disk; a file name and a sort key per file stay in memory."""
+
+    def __init__(self) -> None:
+        self.results: Spool[dict[str, Any]] = Spool()
+        self.overviews: Spool[Any] = Spool()
+        self.files: list[str] = []
+
+    def add(self, part: dict[str, Any]) -> None:
+        for result, overview in zip(part["results"], _overviews(part), strict=True):
+            self.files.append(result["file"])
+            self.results.append(result)
+            self.overviews.append(overview)
+
+    def in_path_order(self) -> list[int]:
+        """Positions by path (as discovery orders a directory); a file in two parts is refused."""
+        _no_repeats(self.files)
+        return sorted(range(len(self.files)), key=lambda i: Path(self.files[i]).parts)
+
+
+def merge(paths: list[str], generated: str) -> dict[str, Any]:
+    """One portfolio from the JSON parts of several shards, read one at a time (memory
+    holds one part, not the portfolio); refuses parts that were not evaluated alike
+    (policy set, tool version, settings) or that repeat a file."""
+    first: dict[str, Any] = {}
+    rows, summaries, notices, shards, coming = _Rows(), [], [], set(), []
+    for path in paths:
+        part = read_part(path)
+        if first:
+            _same_run(paths[0], first, path, part)
+        else:
+            first = _header(part)
+        rows.add(part)
+        summaries.append(part["summary"])
+        notices.append(part.get("notices"))
+        shards.update(part["portfolio"].get("shards", []))
+        coming.append(part["portfolio"].get("comingUp"))
+        del part  # the next part replaces it
+    order = rows.in_path_order()
+    merged = {key: value for key, value in first.items() if key not in ("summary", "portfolio")}
+    merged["results"] = LazyMap(order, rows.results.__getitem__)
+    if any(n is not None for n in notices):
+        merged["notices"] = _merged_notices([n for listed in notices for n in listed or []], merged["results"])
+    merged["summary"] = _summed(summaries)
     merged["portfolio"] = {
         **first["portfolio"],
         "generatedAt": generated,
-        "shards": sorted({s for _, part in parts for s in part["portfolio"].get("shards", [])}),
-        "overviews": [o for _, o in rows],
-        "comingUp": _merged_coming_up([part for _, part in parts], run_files(merged)),
+        "shards": sorted(shards),
+        "overviews": LazyMap(order, rows.overviews.__getitem__),
+        "comingUp": _merged_coming_up(coming, {rows.files[i]: n for n, i in enumerate(order)}),
     }
     merged["portfolio"].pop("aggregates", None)  # derived: recomputed by the renderers
     return merged
 
 
-def _merged_notices(notices: list[dict[str, Any]], results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _header(part: dict[str, Any]) -> dict[str, Any]:
+    """A part without its per-file lists (the overviews' place kept, for the key order)."""
+    header = {key: value for key, value in part.items() if key not in ("results", "notices")}
+    header["portfolio"] = {**part["portfolio"], "overviews": None}
+    return header
+
+
+def _merged_notices(notices: list[dict[str, Any]], results: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each shard judged its waivers alone: one unused in a shard may have waived a finding
     in another (then it is not reported), and a notice every shard gave is kept once."""
     used = {f["waiver"].get("reference") for r in results for f in r.get("findings", []) if isinstance(f.get("waiver"), dict)}
@@ -241,8 +276,7 @@ def _merged_notices(notices: list[dict[str, Any]], results: list[dict[str, Any]]
     return list(kept.values())
 
 
-def _merged_coming_up(parts: list[dict[str, Any]], order: dict[str, int]) -> dict[str, Any] | None:
-    sections = [p["portfolio"].get("comingUp") for p in parts]
+def _merged_coming_up(sections: list[Any], order: dict[str, int]) -> dict[str, Any] | None:
     if sections[0] is None:
         return None
     events = [e for section in sections if section for e in section.get("events", [])]
