@@ -280,3 +280,13 @@ def test_merge_holds_one_part_at_a_time(runner, portfolios, tmp_path: Path) -> N
         tracemalloc.stop()
     assert code == 1, err
     assert ten <= 2 * one, (one, ten)
+
+
+def test_a_run_without_a_usable_temporary_directory_still_reports(runner, monkeypatch, tmp_path: Path) -> None:
+    """Results are kept in memory instead (as before spooling) and the report is the same."""
+    import tempfile
+
+    code, expected, _ = run_cli(runner, "check", "--format", "json", str(EXAMPLES))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "gone"))
+    code_without, out, err = run_cli(runner, "check", "--format", "json", str(EXAMPLES))
+    assert (code_without, out, err) == (code, expected, "")

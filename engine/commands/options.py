@@ -68,11 +68,11 @@ def write_stdout(text: str | Iterable[str]) -> None:
         raise UsageError("cannot write the report: standard output is closed")
     blocks = rendered_first(encoded(text)) if not isinstance(text, str) else encoded(text)
     decoder = codecs.getincrementaldecoder("utf-8")()  # a block may end inside a character
-    for block in blocks:
-        try:
+    try:  # writing, or holding the rendered report in its temporary file
+        for block in blocks:
             click.echo(decoder.decode(block), nl=False)
-        except OSError as exc:
-            raise UsageError(f"cannot write the report to standard output: {exc.strerror or exc}") from None
+    except OSError as exc:
+        raise UsageError(f"cannot write the report to standard output: {exc.strerror or exc}") from None
 
 
 def config_option(fn: Any) -> Any:
