@@ -282,11 +282,15 @@ def test_merge_holds_one_part_at_a_time(runner, portfolios, tmp_path: Path) -> N
     assert ten <= 2 * one, (one, ten)
 
 
-def test_a_run_without_a_usable_temporary_directory_still_reports(runner, monkeypatch, tmp_path: Path) -> None:
-    """Results are kept in memory instead (as before spooling) and the report is the same."""
+def test_a_run_without_a_usable_temporary_directory_still_reports(runner, portfolios, monkeypatch, tmp_path: Path) -> None:
+    """Results, and a report of more than 1 MiB on its way to standard output, are kept in
+    memory instead (as before spooling): the report is the same."""
     import tempfile
 
-    code, expected, _ = run_cli(runner, "check", "--format", "json", str(EXAMPLES))
+    _, large = portfolios
+    args = ("check", "--format", "json", "--jobs", "1", "--quiet", str(large))
+    code, expected, _ = run_cli(runner, *args)
+    assert len(expected) > 1 << 20
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "gone"))
-    code_without, out, err = run_cli(runner, "check", "--format", "json", str(EXAMPLES))
+    code_without, out, err = run_cli(runner, *args)
     assert (code_without, out, err) == (code, expected, "")

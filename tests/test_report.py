@@ -210,6 +210,36 @@ def test_shards_partition_the_inputs_and_merge_back(runner, relative_portfolio, 
     assert report(runner, "--merge", *map(str, parts), "-o", str(tmp_path / "merged.html"))[0] == 1
 
 
+def test_merge_refuses_hostile_or_malformed_parts_in_one_line(runner, relative_portfolio, tmp_path) -> None:
+    """A part nested deeper than any report (the renderers recurse) or missing what a report
+    has is refused with its path and exit 2, never an internal error; a part evaluated
+    differently is reported first, as every part is read before anything is merged."""
+    one, two = tmp_path / "one.json", tmp_path / "two.json"
+    report(runner, str(relative_portfolio), "--shard", "1/2", "-o", str(one))
+    report(runner, str(relative_portfolio), "--shard", "2/2", "-o", str(two))
+    data = json.loads(two.read_text())
+    deep: list[Any] = []
+    for _ in range(400):
+        deep = [deep]
+    data["portfolio"]["overviews"][0] = {"facts": {"x": deep}}
+    hostile = tmp_path / "deep.json"
+    hostile.write_text(json.dumps(data))
+    code, out, err = report(runner, "--merge", str(one), str(hostile), "-o", str(tmp_path / "m.html"))
+    assert code == 2 and out == "" and "internal error" not in err
+    assert err.count("\n") == 1 and str(hostile) in err and "nesting deeper than 200 levels at /portfolio/overviews/0/facts/x/0/0" in err
+    data = json.loads(two.read_text())
+    del data["summary"]
+    malformed = tmp_path / "malformed.json"
+    malformed.write_text(json.dumps(data))
+    code, _, err = report(runner, "--merge", str(one), str(malformed), "-o", str(tmp_path / "m.html"))
+    assert code == 2 and "not a JSON report" in err and str(malformed) in err and "internal error" not in err
+    data["tool"]["version"] = "0.0.0"
+    other = tmp_path / "other-version.json"
+    other.write_text(json.dumps(data))
+    code, _, err = report(runner, "--merge", str(malformed), str(other), "-o", str(tmp_path / "m.html"))
+    assert code == 2 and "different tool version" in err and str(other) in err
+
+
 def test_merge_refuses_parts_evaluated_differently(runner, relative_portfolio, tmp_path) -> None:
     one, other = tmp_path / "one.json", tmp_path / "other.json"
     report(runner, str(relative_portfolio), "--shard", "1/2", "-o", str(one))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import jsonschema
 import pytest
@@ -37,3 +38,36 @@ def test_schemas_count() -> None:
         "diff.schema.json",
         "forecast.schema.json",
     }
+
+
+def test_deeper_than_finds_the_first_value_past_the_limit_as_a_depth_first_walk_would() -> None:
+    """Level by level for speed, but the pointer is the depth-first one (and no recursion)."""
+    import random
+
+    from wxcc_policy.inputs.pointers import join_pointer
+    from wxcc_policy.validation.schemas import deeper_than
+
+    def reference(value: Any, limit: int, path: tuple[Any, ...] = ()) -> str | None:
+        if len(path) > limit:
+            return join_pointer(list(path))
+        children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        return next((p for k, c in children if (p := reference(c, limit, (*path, k))) is not None), None)
+
+    rng = random.Random(7)
+
+    def tree(depth: int) -> Any:
+        pick = rng.random()
+        if depth > 6 or pick < 0.3:
+            return rng.choice([1, "x", None])
+        if pick < 0.65:
+            return [tree(depth + 1) for _ in range(rng.randint(0, 3))]
+        return {str(i): tree(depth + 1) for i in range(rng.randint(0, 3))}
+
+    for _ in range(500):
+        value = tree(0)
+        for limit in range(8):
+            assert deeper_than(value, limit) == reference(value, limit)
+    chain: list[Any] = []
+    for _ in range(5000):  # far past the recursion limit
+        chain = [chain]
+    assert deeper_than(chain, 200) == "/0" * 201

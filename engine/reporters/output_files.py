@@ -20,6 +20,7 @@ import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from wxcc_policy.errors import UsageError
 
@@ -83,16 +84,61 @@ def encoded(text: str | Iterable[str]) -> Iterator[bytes]:
         yield bytes(buffer)
 
 
+_HELD_IN_MEMORY = 1 << 20
+
+
 def rendered_first(blocks: Iterable[bytes]) -> Iterator[bytes]:
     """The blocks, once all are rendered: where a report cannot be written beside its
     target and renamed (standard output, a hard-linked file, a device), a failure while
-    rendering must leave nothing written. They wait in a temporary file (in memory up to
-    1 MiB), so memory stays flat."""
-    with tempfile.SpooledTemporaryFile(max_size=1 << 20) as held:
+    rendering must leave nothing written. They wait in memory up to 1 MiB, then in a
+    temporary file (memory stays flat); where none can be made, or the disk fills up,
+    in memory, as a whole report was before."""
+    held: list[bytes] = []
+    size = 0
+    spill: Any = None
+    may_spill = True
+    try:
         for block in blocks:
-            held.write(block)
-        held.seek(0)
-        yield from iter(lambda: held.read(_BLOCK), b"")
+            if spill is not None:
+                try:
+                    spill.write(block)
+                    continue
+                except OSError:  # the disk is full: back to memory, for good
+                    held, spill, may_spill = _read_back(spill), None, False
+            held.append(block)
+            size += len(block)
+            if may_spill and size > _HELD_IN_MEMORY:
+                spill = _spill(held)
+                held, may_spill = ([], True) if spill is not None else (held, False)
+        if spill is None:
+            yield from held
+            return
+        spill.seek(0)
+        yield from iter(lambda: spill.read(_BLOCK), b"")
+    finally:
+        if spill is not None:
+            spill.close()
+
+
+def _spill(held: list[bytes]) -> Any:
+    """A temporary file holding the blocks, or None where none can be made or written."""
+    try:
+        spill = tempfile.TemporaryFile()  # noqa: SIM115 (closed by rendered_first)
+    except OSError:
+        return None
+    try:
+        spill.writelines(held)
+    except OSError:
+        spill.close()
+        return None
+    return spill
+
+
+def _read_back(spill: Any) -> list[bytes]:
+    spill.seek(0)
+    data = spill.read()
+    spill.close()
+    return [data]
 
 
 def _write_through(path: Path, data: Iterable[bytes]) -> None:

@@ -73,14 +73,30 @@ MAX_DEPTH = 200  # as the readers' nesting limit (inputs/yaml_reader.py, json_re
 
 def too_deep(instance: Any) -> SchemaViolation:
     """The first value nested deeper than MAX_DEPTH, found without recursion."""
+    pointer = deeper_than(instance, MAX_DEPTH)
+    if pointer is not None:
+        return SchemaViolation(pointer, f"nesting is deeper than {MAX_DEPTH} levels")
+    return SchemaViolation("", "the value cannot be validated (nesting too deep)")
+
+
+def deeper_than(instance: Any, limit: int) -> str | None:
+    """The JSON Pointer of the first value nested deeper than `limit`, found without
+    recursion (a hostile document must not exhaust the stack), or None. Level by level
+    first (one comprehension per level, cheap on a large document), then, only when too
+    deep, depth first for the pointer."""
+    level = [instance] if isinstance(instance, (dict, list)) else []  # the containers `depth` deep
+    for _ in range(limit):
+        level = [c for v in level for c in (v.values() if isinstance(v, dict) else v) if isinstance(c, (dict, list))]
+    if not any(level):  # no container `limit` deep has a child: nothing is deeper
+        return None
     stack: list[tuple[Any, tuple[Any, ...]]] = [(instance, ())]
     while stack:
         value, path = stack.pop()
-        if len(path) > MAX_DEPTH:
-            return SchemaViolation(join_pointer(list(path)), f"nesting is deeper than {MAX_DEPTH} levels")
+        if len(path) > limit:
+            return join_pointer(list(path))
         children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
         stack.extend((child, (*path, key)) for key, child in reversed(list(children)))
-    return SchemaViolation("", "the value cannot be validated (nesting too deep)")
+    return None
 
 
 # Formats checked by Python's own rules, so that every value the schema admits can be

@@ -20,6 +20,7 @@ from wxcc_policy.inputs.read_files import note_read
 from wxcc_policy.inputs.sources import Document
 from wxcc_policy.reporters import json_report
 from wxcc_policy.rules.policy_set import PolicySet
+from wxcc_policy.validation.schemas import MAX_DEPTH, deeper_than
 
 PORTFOLIO_VERSION = "1"
 # The library value a report shows of each document, when the loaded libraries define it:
@@ -198,6 +199,12 @@ def read_part(path: str) -> dict[str, Any]:
         raise UsageError(f"not a JSON report: {exc}", path) from None
     if not isinstance(data, dict) or not isinstance(data.get("portfolio"), dict) or "results" not in data:
         raise UsageError("not a JSON report of `wxcc-policy report --format json` (no portfolio section)", path)
+    deep = deeper_than(data, MAX_DEPTH)  # the renderers recurse: a hostile part must not exhaust the stack
+    if deep is not None:
+        where = deep if len(deep) <= 60 else deep[:60] + "…"
+        raise UsageError(
+            f"not a JSON report of `wxcc-policy report --format json`: nesting deeper than {MAX_DEPTH} levels at {where}", path
+        )
     return data
 
 
@@ -228,18 +235,34 @@ def merge(paths: list[str], generated: str) -> dict[str, Any]:
     (policy set, tool version, settings) or that repeat a file."""
     first: dict[str, Any] = {}
     rows, summaries, notices, shards, coming = _Rows(), [], [], set(), []
+    mismatched: list[UsageError] = []  # every part is read before a mismatch is reported
+    malformed: list[UsageError] = []
     for path in paths:
         part = read_part(path)
-        if first:
-            _same_run(paths[0], first, path, part)
-        else:
-            first = _header(part)
-        rows.add(part)
-        summaries.append(part["summary"])
-        notices.append(part.get("notices"))
-        shards.update(part["portfolio"].get("shards", []))
-        coming.append(part["portfolio"].get("comingUp"))
+        try:
+            if first:
+                _same_run(paths[0], first, path, part)
+            else:
+                first = _header(part)
+        except UsageError as exc:
+            mismatched.append(exc)
+        except (KeyError, TypeError, AttributeError, RecursionError) as exc:
+            malformed.append(_malformed(exc, path))
+        if mismatched or malformed:
+            continue  # no need to keep what will not be merged
+        try:
+            rows.add(part)
+            summaries.append(part["summary"])
+            notices.append(part.get("notices"))
+            shards.update(part["portfolio"].get("shards", []))
+            coming.append(part["portfolio"].get("comingUp"))
+        except UsageError as exc:
+            mismatched.append(exc)
+        except (KeyError, TypeError, AttributeError, RecursionError) as exc:
+            malformed.append(_malformed(exc, path))
         del part  # the next part replaces it
+    if mismatched or malformed:
+        raise (mismatched or malformed)[0]
     order = rows.in_path_order()
     merged = {key: value for key, value in first.items() if key not in ("summary", "portfolio")}
     merged["results"] = LazyMap(order, rows.results.__getitem__)
@@ -257,10 +280,16 @@ def merge(paths: list[str], generated: str) -> dict[str, Any]:
     return merged
 
 
+def _malformed(exc: Exception, path: str) -> UsageError:
+    if isinstance(exc, RecursionError):
+        return UsageError("not a JSON report of `wxcc-policy report --format json`: a value is nested too deeply", path)
+    return UsageError(f"not a JSON report of `wxcc-policy report --format json` (malformed: {exc!r})"[:300], path)
+
+
 def _header(part: dict[str, Any]) -> dict[str, Any]:
-    """A part without its per-file lists (the overviews' place kept, for the key order)."""
+    """A part without its per-file lists (the overviews' place, if any, kept for the key order)."""
     header = {key: value for key, value in part.items() if key not in ("results", "notices")}
-    header["portfolio"] = {**part["portfolio"], "overviews": None}
+    header["portfolio"] = {key: None if key == "overviews" else value for key, value in part["portfolio"].items()}
     return header
 
 
