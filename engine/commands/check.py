@@ -16,6 +16,7 @@ from wxcc_policy.commands.options import (
     SEVERITY_CHOICE,
     as_of_option,
     config_option,
+    horizon_option,
     load,
     policy_dir_option,
     selection_options,
@@ -39,12 +40,7 @@ from wxcc_policy.reporters import REPORTERS
 @many_files_options
 @waiver_options
 @baseline_option
-@click.option(
-    "--horizon",
-    type=click.IntRange(min=0, max=36600),
-    metavar="DAYS",
-    help="Also list, as info that never fails the run, the findings the next DAYS days will bring (see `forecast`).",
-)
+@horizon_option("Also list, as info that never fails the run, the findings the next DAYS days will bring (see `forecast`).")
 def check(**opts: Any) -> None:
     """Check tenant snapshots (files, or directories of *.json, *.yaml, *.yml)."""
     # Options are read by name from `opts`, so that each feature adds its options beside its code.

@@ -75,6 +75,11 @@ def write_stdout(text: str | Iterable[str]) -> None:
         raise UsageError(f"cannot write the report to standard output: {exc.strerror or exc}") from None
 
 
+def horizon_option(help_text: str) -> Any:
+    """`--horizon DAYS` (at most 100 years), with what the command does with it."""
+    return click.option("--horizon", type=click.IntRange(min=0, max=36600), metavar="DAYS", help=help_text)
+
+
 def config_option(fn: Any) -> Any:
     return click.option(
         "--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file [default: .wxcc-policy.yaml when present]."

@@ -15,6 +15,7 @@ from wxcc_policy.commands.options import (
     SEVERITY_CHOICE,
     as_of_option,
     config_option,
+    horizon_option,
     load,
     policy_dir_option,
     selection_options,
@@ -54,12 +55,7 @@ MERGE_IGNORES = {
 @many_files_options
 @waiver_options
 @baseline_option
-@click.option(
-    "--horizon",
-    type=click.IntRange(min=0, max=36600),
-    metavar="DAYS",
-    help="Add a 'Coming up' section: the findings the next DAYS days will bring (see `forecast`).",
-)
+@horizon_option("Add a 'Coming up' section: the findings the next DAYS days will bring (see `forecast`).")
 def report(**opts: Any) -> None:
     """Write a portfolio report over tenant snapshots (files or directories)."""
     with collection_paused():

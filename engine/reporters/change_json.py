@@ -6,8 +6,7 @@ import json
 from typing import Any
 
 from wxcc_policy.evaluation.change import ChangeEntry, ChangeResult, ChangeRun
-from wxcc_policy.evaluation.results import FileResult
-from wxcc_policy.reporters.json_report import header, located, schema_errors
+from wxcc_policy.reporters.json_report import header, input_fields
 
 
 def as_dict(run: ChangeRun) -> dict[str, Any]:
@@ -22,23 +21,12 @@ def as_dict(run: ChangeRun) -> dict[str, Any]:
 
 def _change(run: ChangeRun, change: ChangeResult) -> dict[str, Any]:
     return {
-        "before": _input(change.before),
-        "after": _input(change.after),
+        "before": input_fields(change.before),
+        "after": input_fields(change.after),
         "change": change.change,
         "errors": list(change.errors),
         "findings": [_entry(e) for e in change.entries],
         "summary": {**change.counts(), "failing": len(change.gated(run.gate, run.fail_on)), "passed": run.passed(change)},
-    }
-
-
-def _input(result: FileResult) -> dict[str, Any]:
-    return {
-        "file": result.file,
-        "digest": result.digest,
-        "tenant": result.tenant,
-        "asOf": result.as_of,
-        "parseError": located(result.parse_error),
-        "schemaErrors": schema_errors(result),
     }
 
 

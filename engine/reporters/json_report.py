@@ -59,7 +59,8 @@ def as_dict(run: RunResult, with_results: bool = True) -> dict[str, Any]:
     }
 
 
-def file_dict(result: FileResult) -> dict[str, Any]:
+def input_fields(result: FileResult) -> dict[str, Any]:
+    """What and which an input is, and why it could not be read or validated."""
     return {
         "file": result.file,
         "digest": result.digest,
@@ -67,6 +68,12 @@ def file_dict(result: FileResult) -> dict[str, Any]:
         "asOf": result.as_of,
         "parseError": located(result.parse_error),
         "schemaErrors": schema_errors(result),
+    }
+
+
+def file_dict(result: FileResult) -> dict[str, Any]:
+    return {
+        **input_fields(result),
         "evalError": located(result.eval_error),
         "findings": [_finding(f) for f in result.findings],
     }

@@ -91,8 +91,8 @@ def rules_of(run: RunResult) -> tuple[RuleInfo, ...]:
     """The run's policies, any policy a finding names that the run does not describe (a run
     built without its policy set), then the synthetic rules: every problem has its rule."""
     known = {r.id for r in run.rules}
-    extra = sorted({f.policy for r in run.results for f in r.findings} - known)
-    severities = {f.policy: f.severity for r in run.results for f in r.findings}
+    severities = {f.policy: f.severity for r in run.results for f in r.findings if f.policy not in known}
+    extra = sorted(severities)
     return (*run.rules, *(RuleInfo(pid, pid, severities[pid]) for pid in extra), *SYNTHETIC_RULES)
 
 

@@ -27,6 +27,7 @@ def chunks(run: RunResult, color: bool = False) -> Iterator[str]:
     """The report in pieces, a file at a time: each section is another pass over the results,
     which may be on disk (evaluation/results.py), so nothing is held whole."""
     written = False  # a section with nothing before it needs no blank line above it
+    sectioned = bool(run.notices)  # the summary then stands apart from the last section
     for result in run.results:
         lines = problem_lines(result, color)
         lines.extend(finding_line(result.file, f, color) for f in result.findings if not f.waived and f.counts)
@@ -42,13 +43,13 @@ def chunks(run: RunResult, color: bool = False) -> Iterator[str]:
         for number, (file, f) in enumerate((r.file, f) for r in run.results for f in r.findings if belongs(f)):
             if number == 0:
                 yield f"\n{title}\n" if written else f"{title}\n"
-                written = True
+                written = sectioned = True
             yield "\n".join(_finding_lines(file, f, color)) + "\n"
     if run.notices:
         yield ("\n" if written else "") + "Notices:\n" + "".join(notice_line(n, color) + "\n" for n in run.notices)
         written = True
-    if written and _any_section(run):
-        yield "\n"  # the summary stands apart from the last section
+    if sectioned:
+        yield "\n"
     yield summary_line(run.summary(), baseline_states(run)) + "\n"
 
 
@@ -62,10 +63,6 @@ def _upcoming(f: Finding) -> bool:
 
 def _waived(f: Finding) -> bool:
     return f.waived
-
-
-def _any_section(run: RunResult) -> bool:
-    return bool(run.notices) or any(not f.counts for r in run.results for f in r.findings)
 
 
 def problem_lines(result: FileResult, color: bool) -> list[str]:
