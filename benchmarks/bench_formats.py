@@ -71,7 +71,7 @@ def process_ratios(path: Path, workdir: Path, repeat: int) -> tuple[dict[str, fl
 def render_times(path: Path, repeat: int) -> dict[str, tuple[int, float]]:
     """Each renderer alone, over one result, in this process: {format: (bytes, median seconds)}."""
     from wxcc_policy.evaluation.pipeline import CheckSettings, run_check
-    from wxcc_policy.reporters import REPORTERS
+    from wxcc_policy.reporters import CHECK
     from wxcc_policy.rules.policy_set import load_policy_set
 
     policies = load_policy_set()
@@ -83,7 +83,7 @@ def render_times(path: Path, repeat: int) -> dict[str, tuple[int, float]]:
         times = []
         for _ in range(repeat):
             start = time.perf_counter()
-            out = "".join(REPORTERS[fmt](run, False))
+            out = "".join(CHECK.renderer(fmt)(run, False))
             times.append(time.perf_counter() - start)
         sizes[fmt] = (len(out.encode("utf-8")), statistics.median(times))
         print(f"render {fmt:<6}: {sizes[fmt][1] * 1000:7.1f} ms median, {sizes[fmt][0]:>10,} bytes")

@@ -154,7 +154,7 @@ def test_policy_dirs_in_config_are_relative_to_it(runner, tmp_path: Path, monkey
 def test_color_on_a_terminal_unless_no_color(monkeypatch) -> None:
     from wxcc_policy.commands import options as cli
     from wxcc_policy.evaluation.pipeline import CheckSettings, run_check
-    from wxcc_policy.reporters import REPORTERS
+    from wxcc_policy.reporters import CHECK
     from wxcc_policy.rules.policy_set import load_policy_set
 
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
@@ -170,7 +170,7 @@ def test_color_on_a_terminal_unless_no_color(monkeypatch) -> None:
         {p.info.id: {q.name: q.default for q in p.info.parameters} for p in policies.policies},
         tuple(p.info.id for p in policies.policies),
     )
-    text = "".join(REPORTERS["text"](run_check(settings, policies), True))
+    text = "".join(CHECK.renderer("text")(run_check(settings, policies), True))
     assert "\x1b[31merror\x1b[0m WXCC-TEL-001" in text and "\x1b[33mwarning\x1b[0m WXCC-SUB-003" in text
 
 

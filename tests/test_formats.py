@@ -18,7 +18,7 @@ from conftest import EXAMPLES, ROOT, run_cli
 from junitparser import Error, Failure, JUnitXml, Skipped
 
 from wxcc_policy.evaluation.results import FileResult, Finding, Located, Notice, RuleInfo, RunResult, Waiver
-from wxcc_policy.reporters import REPORTERS, github, gitlab, junit, sarif
+from wxcc_policy.reporters import CHECK, github, gitlab, junit, sarif
 
 GOLDEN = ROOT / "tests" / "golden"
 EXTERNAL = ROOT / "tests" / "data" / "external"
@@ -65,9 +65,9 @@ def test_same_input_same_bytes(runner, fmt: str, monkeypatch) -> None:
 
 def test_every_registered_format_is_a_choice_and_a_config_value(runner, tmp_path: Path) -> None:
     schema = json.loads((ROOT / "schemas" / "config.schema.json").read_text())
-    assert schema["properties"]["format"]["enum"] == list(REPORTERS)
-    assert schema["properties"]["reports"]["propertyNames"]["enum"] == list(REPORTERS)
-    for fmt in REPORTERS:
+    assert schema["properties"]["format"]["enum"] == list(CHECK)
+    assert schema["properties"]["reports"]["propertyNames"]["enum"] == list(CHECK)
+    for fmt in CHECK:
         assert check(runner, "--format", fmt, str(EXAMPLES / "acme-tenant.json"))[0] == 0
     config = tmp_path / "c.yaml"
     config.write_text("format: sarif\n")

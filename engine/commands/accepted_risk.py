@@ -9,9 +9,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import click
 
 if TYPE_CHECKING:  # the evaluation modules load with the commands that run, not at start-up
+    from wxcc_policy.commands.config import Config
+    from wxcc_policy.commands.session import RunOptions
     from wxcc_policy.evaluation.baseline import Baseline
     from wxcc_policy.evaluation.results import RunResult
     from wxcc_policy.evaluation.waivers import WaiverRule
+    from wxcc_policy.rules.policy_set import PolicySet
 
 
 def waiver_file_option(fn: Any) -> Any:
@@ -49,40 +52,39 @@ class AcceptedRisk(NamedTuple):
     baseline: Baseline | None = None
 
 
-def load_accepted_risk(opts: dict[str, Any], config: Any, policies: Any) -> AcceptedRisk:
+def load_accepted_risk(options: RunOptions, config: Config, policies: PolicySet) -> AcceptedRisk:
     """Read before the run, so that a malformed waiver or baseline file stops it at once."""
     from wxcc_policy.evaluation.baseline import load_baseline
 
-    name = opts.get("baseline_file")
-    return AcceptedRisk(load_waivers(opts, config, policies), load_baseline(Path(name)) if name else None)
+    name = options.baseline_file
+    return AcceptedRisk(load_waivers(options, config, policies), load_baseline(Path(name)) if name else None)
 
 
-def apply_accepted_risk(run: RunResult, risk: AcceptedRisk, opts: dict[str, Any], config: Any, policy_ids: tuple[str, ...]) -> RunResult:
+def apply_accepted_risk(run: RunResult, risk: AcceptedRisk, options: RunOptions, config: Config, policy_ids: tuple[str, ...]) -> RunResult:
     """Waivers first (a waived finding never fails), then the baseline (an existing one neither)."""
     from wxcc_policy.evaluation.baseline import compare
 
-    run = waive(run, risk.waivers, opts, config, policy_ids)
+    run = waive(run, risk.waivers, options, config, policy_ids)
     return run if risk.baseline is None else compare(run, risk.baseline, policy_ids).run
 
 
-def load_waivers(opts: dict[str, Any], config: Any, policies: Any) -> tuple[WaiverRule, ...]:
+def load_waivers(options: RunOptions, config: Config, policies: PolicySet) -> tuple[WaiverRule, ...]:
     """The configuration's waivers, then each --waivers file's, in order (the first that
     matches a finding waives it). None with --ignore-waivers: those files are not even read."""
     from wxcc_policy.evaluation.waivers import check_policy_ids, load_waiver_file
 
-    if opts.get("ignore_waivers"):
+    if options.ignore_waivers:
         return ()
     rules: tuple[WaiverRule, ...] = config.waivers
-    for name in opts.get("waiver_files", ()):
+    for name in options.waiver_files:
         rules += load_waiver_file(Path(name), config.max_waiver_days)
     check_policy_ids(rules, [p.info.id for p in policies.policies])
     return rules
 
 
-def waive(run: RunResult, rules: tuple[WaiverRule, ...], opts: dict[str, Any], config: Any, policy_ids: tuple[str, ...]) -> RunResult:
-    if opts.get("ignore_waivers"):
+def waive(run: RunResult, rules: tuple[WaiverRule, ...], options: RunOptions, config: Config, policy_ids: tuple[str, ...]) -> RunResult:
+    if options.ignore_waivers:
         return run
     from wxcc_policy.evaluation.waivers import WaiverSettings, apply_waivers
 
-    fail_on_unused = bool(opts.get("fail_on_unused_waivers"))
-    return apply_waivers(run, WaiverSettings(rules, policy_ids, config.waiver_warning_days, fail_on_unused))
+    return apply_waivers(run, WaiverSettings(rules, policy_ids, config.waiver_warning_days, options.fail_on_unused_waivers))

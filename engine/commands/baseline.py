@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
 from wxcc_policy.commands.accepted_risk import waiver_file_option
-from wxcc_policy.commands.check import check_settings, collection_paused, run_many
 from wxcc_policy.commands.extra_reports import require_directory
-from wxcc_policy.commands.options import as_of_option, config_option, load, policy_dir_option, selection_options, write_output
+from wxcc_policy.commands.options import as_of_option, config_option, policy_dir_option, selection_options, write_output
 from wxcc_policy.commands.progress import many_files_options
+from wxcc_policy.commands.session import RunOptions, Session, finish
 from wxcc_policy.errors import UsageError
 
 DEFAULT_BASELINE = ".wxcc-baseline.json"  # hidden: a directory check never reads it as a snapshot
@@ -38,26 +37,24 @@ _SHOWN_NEW = 10  # new findings listed when an update is refused
 @selection_options
 @waiver_file_option
 @many_files_options
-def baseline(**opts: Any) -> None:
+def baseline(update: bool, accept_new: bool, **params: Any) -> None:
     """Record the current findings of snapshots in a baseline file (waived findings excluded)."""
-    with collection_paused():
-        code = _baseline(opts)
-    sys.exit(code)
+    session = Session(RunOptions.of(params))
+    finish(lambda: _baseline(session, update, accept_new))
 
 
-def _baseline(opts: dict[str, Any]) -> int:
-    from wxcc_policy.commands.accepted_risk import load_waivers, waive
+def _baseline(session: Session, update: bool, accept_new: bool) -> int:
     from wxcc_policy.evaluation.baseline import compare, load_baseline, recorded, render_baseline, updated_entries
 
-    if opts["accept_new"] and not opts["update"]:
+    output = session.options.output or DEFAULT_BASELINE
+    if accept_new and not update:
         raise UsageError("--accept-new goes with --update (a new baseline records every finding anyway)")
-    require_directory(opts["output"], "baseline")
-    config, policies = load(opts["config_path"], opts["policy_dirs"])
-    settings = check_settings({**opts, "fail_on": None}, config, policies)
-    rules = load_waivers(opts, config, policies)
-    previous = load_baseline(Path(opts["output"])) if opts["update"] else None
-    run, _ = run_many(opts, settings, policies)
-    run = waive(run, rules, opts, config, settings.policy_ids)
+    require_directory(output, "baseline")
+    settings = session.settings
+    risk = session.accepted_risk()
+    previous = load_baseline(Path(output)) if update else None
+    run, _ = session.run()
+    run = session.judged(run, risk)
     if _refuse_invalid(run):
         return 1
     if previous is None:
@@ -65,12 +62,12 @@ def _baseline(opts: dict[str, Any]) -> int:
         message = f"{len(entries)} finding(s) recorded"
     else:
         comparison = compare(run, previous, settings.policy_ids)
-        entries, new = updated_entries(comparison, opts["accept_new"])
-        if new and not opts["accept_new"]:
+        entries, new = updated_entries(comparison, accept_new)
+        if new and not accept_new:
             return _refuse_new(new, previous.path)
         message = f"{len(entries)} finding(s) recorded: {len(comparison.fixed)} fixed removed, {len(new)} new added"
-    _write_baseline(render_baseline(entries), Path(opts["output"]), updating=previous is not None)
-    click.echo(f"wxcc-policy: baseline {opts['output']}: {message}", err=True)
+    _write_baseline(render_baseline(entries), Path(output), updating=previous is not None)
+    click.echo(f"wxcc-policy: baseline {output}: {message}", err=True)
     return 0
 
 

@@ -2,39 +2,32 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import Any
 
 import click
 
-from wxcc_policy.commands.check import collection_paused
 from wxcc_policy.commands.options import (
-    SEVERITY_CHOICE,
     as_of_option,
     config_option,
-    load,
+    fail_on_option,
+    format_option,
+    output_option,
     policy_dir_option,
     selection_options,
-    use_color,
-    write_output,
 )
+from wxcc_policy.commands.session import RunOptions, Session, finish
+from wxcc_policy.reporters import CHANGE
+
+F = Callable[..., Any]
 
 
-def change_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+def change_options(fn: F) -> F:
     """The options `diff` and `plan` share with `check`, plus --gate."""
-    decorators: list[Callable[[Any], Any]] = [
-        click.option(
-            "--format",
-            "fmt",
-            type=click.Choice(["text", "json", "sarif"]),
-            default=None,
-            help="Output format [default: text]; sarif: results with baselineState new / unchanged / absent.",
-        ),
+    decorators: list[Callable[[F], F]] = [
+        format_option(CHANGE, "Output format [default: text]; sarif: results with baselineState new / unchanged / absent."),
         as_of_option,
-        click.option(
-            "--fail-on", type=SEVERITY_CHOICE, default=None, help="Lowest severity of a new finding that fails the run [default: error]."
-        ),
+        fail_on_option("Lowest severity of a new finding that fails the run [default: error]."),
         click.option(
             "--gate",
             type=click.Choice(["new", "all"]),
@@ -45,67 +38,39 @@ def change_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         config_option,
         policy_dir_option,
         selection_options,
-        click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to this file."),
+        output_option(),
     ]
     for decorate in reversed(decorators):
         fn = decorate(fn)
     return fn
 
 
-def settings_and_policies(opts: dict[str, Any]) -> tuple[Any, Any, Any]:
-    """(CheckSettings, PolicySet, Config) as `check` builds them, without paths."""
-    from wxcc_policy.commands.check import check_settings
+def emit(session: Session, gate: str, changes: tuple[Any, ...]) -> int:
+    """The change run in the chosen format (--format, else the configuration's where the
+    change formats have it); its exit code."""
+    from wxcc_policy.evaluation.change import change_run
 
-    config, policies = load(opts["config_path"], opts["policy_dirs"])
-    return check_settings({**opts, "paths": ()}, config, policies), policies, config
-
-
-def emit(run: Any, opts: dict[str, Any], config: Any, settings: Any, policies: Any) -> int:
-    from wxcc_policy.reporters import change_json, change_text
-
-    fmt = opts["fmt"] or _config_format(config)
-    output = opts["output"]
-    if fmt == "sarif":
-        from wxcc_policy.evaluation.change import as_run_result
-        from wxcc_policy.reporters import sarif
-
-        text = sarif.render(as_run_result(run, settings, policies))
-    else:
-        text = {"text": change_text.render, "json": change_json.render}[fmt](run, use_color() and output is None)
-    write_output(text, output)
-    return int(run.exit_code)
-
-
-def _config_format(config: Any) -> str:
-    return config.format if config.format in ("text", "json", "sarif") else "text"
-
-
-def change_run(settings: Any, policies: Any, gate: str, changes: tuple[Any, ...]) -> Any:
-    from wxcc_policy import __version__
-    from wxcc_policy.evaluation.change import ChangeRun
-    from wxcc_policy.evaluation.pipeline import TOOL_NAME
-
-    return ChangeRun(TOOL_NAME, __version__, policies.digest, len(policies.policies), settings.fail_on, gate, changes)
+    run = change_run(session.settings, session.policies, gate, changes)
+    session.emit(CHANGE.renderer(session.format_name(CHANGE))(run, session.color))
+    return run.exit_code
 
 
 @click.command()
 @click.argument("before")
 @click.argument("after")
 @change_options
-def diff(**opts: Any) -> None:
+def diff(before: str, after: str, gate: str, **params: Any) -> None:
     """Judge a change between two snapshots of one tenant: new, resolved and unchanged findings.
 
     Both are evaluated on one date: --as-of, else AFTER's own. Exit 1 when a new finding is at
     or above --fail-on (--gate all: any finding of AFTER), or an input is invalid.
     """
-    with collection_paused():
-        code = _diff(opts)
-    sys.exit(code)
+    session = Session(RunOptions.of(params))
+    finish(lambda: _diff(session, before, after, gate))
 
 
-def _diff(opts: dict[str, Any]) -> int:
+def _diff(session: Session, before: str, after: str, gate: str) -> int:
     from wxcc_policy.evaluation.change import diff_files
 
-    settings, policies, config = settings_and_policies(opts)
-    result = diff_files(opts["before"], opts["after"], settings, policies)
-    return emit(change_run(settings, policies, opts["gate"], (result,)), opts, config, settings, policies)
+    result = diff_files(before, after, session.settings, session.policies)
+    return emit(session, gate, (result,))

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from wxcc_policy.commands.options import config_option, load, parse_as_of, policy_dir_option
+from wxcc_policy.commands.options import config_option, parse_as_of, policy_dir_option
+from wxcc_policy.commands.session import RunOptions, Session
 
 
 @click.command()
@@ -30,11 +31,10 @@ def explain(
     policy_dirs: tuple[str, ...],
 ) -> None:
     """Show a policy's documentation, or why it fired (or did not) on a snapshot."""
-    from wxcc_policy.commands.config import policy_parameters
     from wxcc_policy.commands.explanation import explain_findings, explain_policy
 
-    config, loaded = load(config_path, policy_dirs)
-    params = policy_parameters(loaded, config)
+    session = Session(RunOptions(config_path=config_path, policy_dirs=policy_dirs))
+    config, loaded, params = session.config, session.policies, session.parameters
     if snapshot is None:
         click.echo(explain_policy(loaded, policy_id, params), nl=False)
         return

@@ -9,12 +9,16 @@ log is never empty.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
 
 from wxcc_policy.errors import UsageError
-from wxcc_policy.reporters import REPORTERS
+from wxcc_policy.reporters import CHECK
+
+if TYPE_CHECKING:
+    from wxcc_policy.commands.config import Config
+    from wxcc_policy.commands.session import RunOptions
 
 
 class ExtraReport(NamedTuple):
@@ -30,8 +34,8 @@ def _parse(value: str) -> ExtraReport:
     fmt, sep, path = value.partition("=")
     if not sep or not path:
         raise click.BadParameter(f"{value!r} is not FORMAT=PATH (for example sarif=wxcc.sarif)")
-    if fmt not in REPORTERS:
-        raise click.BadParameter(f"unknown format {fmt!r} in {value!r}; choose from {', '.join(REPORTERS)}")
+    if fmt not in CHECK:
+        raise click.BadParameter(f"unknown format {fmt!r} in {value!r}; choose from {', '.join(CHECK.names)}")
     return ExtraReport(fmt, path)
 
 
@@ -42,16 +46,16 @@ def report_option(fn: Any) -> Any:
         multiple=True,
         metavar="FORMAT=PATH",
         callback=parse_reports,
-        help=f"Also write a report in FORMAT to PATH, atomically (repeatable; formats: {', '.join(REPORTERS)}).",
+        help=f"Also write a report in FORMAT to PATH, atomically (repeatable; formats: {', '.join(CHECK.names)}).",
     )(fn)
 
 
-def planned_reports(opts: dict[str, Any], config: Any) -> tuple[ExtraReport, ...]:
+def planned_reports(options: RunOptions, config: Config) -> tuple[ExtraReport, ...]:
     """The extra reports of this run: the command line's, else the configuration's. Checked
     before the run, so that a mistake costs no evaluation."""
-    reports: tuple[ExtraReport, ...] = opts["reports"] or tuple(ExtraReport(fmt, str(path)) for fmt, path in config.reports)
-    taken = {_same_file(opts["output"]): "-o"} if opts["output"] else {}
-    for path in [opts["output"], *(r.path for r in reports)]:
+    reports: tuple[ExtraReport, ...] = options.reports or tuple(ExtraReport(fmt, str(path)) for fmt, path in config.reports)
+    taken = {_same_file(options.output): "-o"} if options.output else {}
+    for path in [options.output, *(r.path for r in reports)]:
         require_directory(path)
     for report in reports:
         key = _same_file(report.path)
@@ -76,7 +80,7 @@ def write_reports(run: Any, reports: tuple[ExtraReport, ...]) -> None:
     from wxcc_policy.commands.options import write_output
 
     for report in reports:
-        write_output(REPORTERS[report.fmt](run, False), report.path)
+        write_output(CHECK.renderer(report.fmt)(run, False), report.path)
 
 
 def announce(run: Any, output: str | None) -> None:

@@ -2,62 +2,58 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Any
 
 import click
 
-from wxcc_policy.commands.check import collection_paused
 from wxcc_policy.commands.options import (
     as_of_option,
     config_option,
+    format_option,
+    output_option,
     parse_as_of,
     policy_dir_option,
     selection_options,
-    use_color,
-    write_output,
 )
+from wxcc_policy.commands.session import RunOptions, Session, finish
 from wxcc_policy.errors import UsageError
+from wxcc_policy.reporters import FORECAST
 
 
 @click.command()
 @click.argument("snapshot")
 @click.option("--until", callback=parse_as_of, metavar="YYYY-MM-DD", help="Last day of the horizon.")
 @click.option("--days", type=click.IntRange(min=0, max=36600), help="Horizon in days after the evaluation date.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default=None, help="Output format [default: text].")
+@format_option(FORECAST)
 @as_of_option
 @config_option
 @policy_dir_option
 @selection_options
 @click.option("--every-day", is_flag=True, help="Evaluate every day of the horizon (the slow reference method).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to this file.")
-def forecast(**opts: Any) -> None:
+@output_option()
+def forecast(snapshot: str, until: str | None, days: int | None, every_day: bool, **params: Any) -> None:
     """Findings absent on the evaluation date that appear by the horizon (first day, and the
     day they go away), and those present today. Exit 0, or 1 for an invalid snapshot."""
-    with collection_paused():
-        code = _forecast(opts)
-    sys.exit(code)
+    session = Session(RunOptions.of(params, paths=(snapshot,), fail_on="error"), tracking=True)
+    finish(lambda: _forecast(session, until, days, every_day))
 
 
-def _forecast(opts: dict[str, Any]) -> int:
-    from wxcc_policy import __version__
-    from wxcc_policy.commands.check import check_settings
-    from wxcc_policy.commands.config import DEFAULT_CONFIG, load_config
+def _forecast(session: Session, until: str | None, days: int | None, every_day: bool) -> int:
     from wxcc_policy.evaluation.change import read
-    from wxcc_policy.evaluation.forecast import forecast_document, load_tracking_policy_set
-    from wxcc_policy.evaluation.pipeline import TOOL_NAME
-    from wxcc_policy.reporters.forecast_report import FORECAST_REPORTERS, ForecastRun
+    from wxcc_policy.evaluation.forecast import forecast_document
+    from wxcc_policy.reporters.forecast_report import ForecastRun
 
-    if (opts["until"] is None) == (opts["days"] is None):
+    if (until is None) == (days is None):
         raise UsageError("give the horizon as exactly one of --until DATE or --days N")
-    config_path = opts["config_path"]
-    config = load_config(Path(config_path or DEFAULT_CONFIG), explicit=config_path is not None)
-    policies = load_tracking_policy_set([*config.policy_dirs, *(Path(d) for d in opts["policy_dirs"])])
-    settings = check_settings({**opts, "paths": (opts["snapshot"],), "fail_on": "error"}, config, policies)
-    result = forecast_document(read(opts["snapshot"]), settings, policies, opts["until"], opts["days"], opts["every_day"])
-    run = ForecastRun(TOOL_NAME, __version__, policies.digest, len(policies.policies), result)
-    fmt = opts["fmt"] or (config.format if config.format in FORECAST_REPORTERS else "text")
-    output = opts["output"]
-    write_output(FORECAST_REPORTERS[fmt](run, use_color() and output is None), output)
+    settings, policies = session.settings, session.policies
+    result = forecast_document(read(session.options.paths[0]), settings, policies, until, days, every_day)
+    run = ForecastRun(*_header(policies), result)
+    session.emit(FORECAST.renderer(session.format_name(FORECAST))(run, session.color))
     return run.exit_code
+
+
+def _header(policies: Any) -> tuple[str, str, str, int]:
+    from wxcc_policy import __version__
+    from wxcc_policy.evaluation.pipeline import TOOL_NAME
+
+    return TOOL_NAME, __version__, policies.digest, len(policies.policies)

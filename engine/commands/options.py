@@ -8,11 +8,14 @@ import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from wxcc_policy.errors import UsageError
+
+if TYPE_CHECKING:
+    from wxcc_policy.reporters.registry import Registry
 
 SEVERITY_CHOICE = click.Choice(["error", "warning", "info"])
 
@@ -80,6 +83,19 @@ def horizon_option(help_text: str) -> Any:
     return click.option("--horizon", type=click.IntRange(min=0, max=36600), metavar="DAYS", help=help_text)
 
 
+def format_option(registry: Registry[Any], help_text: str = "Output format [default: text].") -> Any:
+    """`--format`, its choices the subject's registry (reporters/__init__.py)."""
+    return click.option("--format", "fmt", type=click.Choice(registry.names), default=None, help=help_text)
+
+
+def output_option(help_text: str = "Write the report to this file.") -> Any:
+    return click.option("--output", "-o", type=click.Path(dir_okay=False), help=help_text)
+
+
+def fail_on_option(help_text: str = "Lowest severity that fails the run (exit 1) [default: error].") -> Any:
+    return click.option("--fail-on", type=SEVERITY_CHOICE, default=None, help=help_text)
+
+
 def config_option(fn: Any) -> Any:
     return click.option(
         "--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file [default: .wxcc-policy.yaml when present]."
@@ -106,26 +122,3 @@ def as_of_option(fn: Any) -> Any:
     return click.option(
         "--as-of", callback=parse_as_of, metavar="YYYY-MM-DD", help="Evaluation date [default: the date of each snapshot's capturedAt]."
     )(fn)
-
-
-def load(config_path: str | None, policy_dirs: tuple[str, ...]) -> tuple[Any, Any]:
-    """The configuration and the policy set it and the command line name."""
-    from wxcc_policy.commands.config import DEFAULT_CONFIG, load_config
-    from wxcc_policy.rules.policy_set import load_policy_set
-
-    config = load_config(Path(config_path or DEFAULT_CONFIG), explicit=config_path is not None)
-    dirs = [*config.policy_dirs, *(Path(d) for d in policy_dirs)]
-    return config, load_policy_set(distinct_dirs(dirs))
-
-
-def distinct_dirs(dirs: list[Path]) -> list[Path]:
-    """Each directory once, however it is named (the configuration and the command line
-    may both name it): loading it twice would report every policy in it as a duplicate."""
-    seen: set[str] = set()
-    out = []
-    for d in dirs:
-        key = os.path.realpath(d)
-        if key not in seen:
-            seen.add(key)
-            out.append(d)
-    return out

@@ -8,18 +8,14 @@ beside it: the form a pre-commit hook passes.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from wxcc_policy.commands.check import collection_paused
-from wxcc_policy.commands.diff import change_options, change_run, emit, settings_and_policies
+from wxcc_policy.commands.diff import change_options, emit
+from wxcc_policy.commands.session import RunOptions, Session, finish
 from wxcc_policy.errors import UsageError
-from wxcc_policy.inputs.sources import CHANGE_FILE_SUFFIXES
-
-SNAPSHOT_SUFFIXES = (".json", ".yaml", ".yml")
 
 
 @click.command()
@@ -31,31 +27,29 @@ SNAPSHOT_SUFFIXES = (".json", ".yaml", ".yml")
     help="PATHS are change files X.change.json|yaml|yml (or directories of them), each beside its snapshot X.json|yaml|yml.",
 )
 @click.option("--write-after", type=click.Path(dir_okay=False), help="Also write the patched snapshot to this file (JSON, atomically).")
-def plan(**opts: Any) -> None:
+def plan(gate: str, paired: bool, write_after: str | None, **params: Any) -> None:
     """Judge a change file (JSON Patch or merge patch, JSON or YAML) against SNAPSHOT, in memory.
 
     Usage: plan SNAPSHOT CHANGE, or plan --paired CHANGE-OR-DIR... The snapshot is never written.
     Exit 1 when the patch cannot apply, breaks the schema, or adds a finding at or above --fail-on.
     """
-    with collection_paused():
-        code = _plan(opts)
-    sys.exit(code)
+    session = Session(RunOptions.of(params))
+    finish(lambda: _plan(session, gate, paired, write_after))
 
 
-def _plan(opts: dict[str, Any]) -> int:
+def _plan(session: Session, gate: str, paired: bool, write_after: str | None) -> int:
     from wxcc_policy.evaluation.change import plan_files
-
-    pairs = paired(opts["paths"]) if opts["paired"] else [_two(opts["paths"])]
-    if opts["write_after"] and len(pairs) != 1:
+    paths = session.options.paths
+    pairs = paired_changes(paths) if paired else [_two(paths)]
+    if write_after and len(pairs) != 1:
         raise UsageError("--write-after needs exactly one snapshot and change")
-    settings, policies, config = settings_and_policies(opts)
     results = []
     for snapshot, change in pairs:
-        result, after = plan_files(snapshot, change, settings, policies)
+        result, after = plan_files(snapshot, change, session.settings, session.policies)
         results.append(result)
-        if opts["write_after"] and after is not None:
-            _write_after(opts["write_after"], after, (snapshot, change))
-    return emit(change_run(settings, policies, opts["gate"], tuple(results)), opts, config, settings, policies)
+        if write_after and after is not None:
+            _write_after(write_after, after, (snapshot, change))
+    return emit(session, gate, tuple(results))
 
 
 def _two(paths: tuple[str, ...]) -> tuple[str, str]:
@@ -64,7 +58,7 @@ def _two(paths: tuple[str, ...]) -> tuple[str, str]:
     return paths[0], paths[1]
 
 
-def paired(paths: tuple[str, ...]) -> list[tuple[str, str]]:
+def paired_changes(paths: tuple[str, ...]) -> list[tuple[str, str]]:
     """(snapshot, change) for each change file named or found under a directory named."""
     changes: list[Path] = []
     for given in paths:
@@ -81,11 +75,16 @@ def paired(paths: tuple[str, ...]) -> list[tuple[str, str]]:
 
 
 def is_change_file(path: Path) -> bool:
+    from wxcc_policy.inputs.sources import CHANGE_FILE_SUFFIXES
+
     return path.name.lower().endswith(CHANGE_FILE_SUFFIXES)
 
 
 def _hidden(path: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+SNAPSHOT_SUFFIXES = (".json", ".yaml", ".yml")
 
 
 def snapshot_for(change: Path) -> Path:

@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
-from wxcc_policy.commands.options import config_option, load, policy_dir_option, write_output
+from wxcc_policy.commands.options import config_option, format_option, output_option, policy_dir_option
+from wxcc_policy.commands.session import RunOptions, Session
+from wxcc_policy.reporters import CATALOG
 
 
 @click.command()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "markdown", "json"]),
-    default="text",
-    help="text: one line each; markdown: the full catalog; json: machine-readable.",
-)
+@format_option(CATALOG, "text: one line each; markdown: the full catalog; json: machine-readable [default: text].")
 @config_option
 @policy_dir_option
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file.")
-def policies(fmt: str, config_path: str | None, policy_dirs: tuple[str, ...], output: str | None) -> None:
+@output_option("Write to this file.")
+def policies(**params: Any) -> None:
     """List the loaded policies (built-in and user's)."""
-    from wxcc_policy.commands.config import policy_parameters
-    from wxcc_policy.reporters.catalog import CATALOG_FORMATS
-
-    config, loaded = load(config_path, policy_dirs)
-    write_output(CATALOG_FORMATS[fmt](loaded, policy_parameters(loaded, config)), output)
+    session = Session(RunOptions.of(params))
+    fmt = session.options.fmt or "text"
+    session.emit(CATALOG.renderer(fmt)(session.policies, session.parameters))

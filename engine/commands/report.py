@@ -4,27 +4,26 @@ or over the JSON parts of a sharded run (`--merge`)."""
 from __future__ import annotations
 
 import os
-import sys
 from typing import Any
 
 import click
 
 from wxcc_policy.commands.accepted_risk import baseline_option, waiver_options
-from wxcc_policy.commands.check import check_settings, collection_paused, run_many
 from wxcc_policy.commands.options import (
-    SEVERITY_CHOICE,
     as_of_option,
     config_option,
+    fail_on_option,
+    format_option,
     horizon_option,
-    load,
+    output_option,
     policy_dir_option,
     selection_options,
-    write_output,
 )
 from wxcc_policy.commands.progress import many_files_options
+from wxcc_policy.commands.session import RunOptions, Session, finish
 from wxcc_policy.errors import UsageError
+from wxcc_policy.reporters import PORTFOLIO
 
-FORMAT_NAMES = ("html", "markdown", "csv", "json")
 # Options that change how inputs are evaluated: the parts of a merge were evaluated already.
 MERGE_IGNORES = {
     "as_of": "--as-of",
@@ -44,11 +43,11 @@ MERGE_IGNORES = {
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="The report file; its extension names the format.")
-@click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default=None, help="html, markdown, csv or json [default: by extension].")
+@output_option("The report file; its extension names the format.")
+@format_option(PORTFOLIO, "html, markdown, csv or json [default: by extension].")
 @click.option("--merge", is_flag=True, help="PATHS are JSON reports of shards (`--shard K/N --format json`): join them into one.")
 @as_of_option
-@click.option("--fail-on", type=SEVERITY_CHOICE, default=None, help="Lowest severity that fails the run (exit 1) [default: error].")
+@fail_on_option()
 @config_option
 @policy_dir_option
 @selection_options
@@ -56,49 +55,43 @@ MERGE_IGNORES = {
 @waiver_options
 @baseline_option
 @horizon_option("Add a 'Coming up' section: the findings the next DAYS days will bring (see `forecast`).")
-def report(**opts: Any) -> None:
+def report(merge: bool, **params: Any) -> None:
     """Write a portfolio report over tenant snapshots (files or directories)."""
-    with collection_paused():
-        code = _report(opts)
-    sys.exit(code)
+    options = RunOptions.of(params)
+    finish(lambda: _report(options, merge))
 
 
-def _report(opts: dict[str, Any]) -> int:
-    from wxcc_policy.reporters.portfolio import FORMATS, format_for
+def _report(options: RunOptions, merge: bool) -> int:
+    from wxcc_policy.reporters.portfolio import format_for
     from wxcc_policy.reporters.portfolio.model import generated_at
 
-    fmt = format_for(opts["output"], opts["fmt"])
+    fmt = format_for(options.output, options.fmt)
     if fmt is None:
         raise UsageError("say which format: --format html|markdown|csv|json, or an -o file ending in .html, .md, .csv or .json")
     stamp = generated_at(dict(os.environ))
-    portfolio = _merged(opts, stamp) if opts["merge"] else _checked(opts, stamp)
-    write_output(FORMATS[fmt](portfolio), opts["output"])
+    session = Session(options)  # loads nothing until asked: a merge reads no policy
+    portfolio = _merged(options, stamp) if merge else _checked(session, stamp)
+    session.emit(PORTFOLIO.renderer(fmt)(portfolio))
     return 0 if portfolio["summary"]["passed"] else 1
 
 
-def _checked(opts: dict[str, Any], stamp: str) -> dict[str, Any]:
-    from wxcc_policy.commands.accepted_risk import apply_accepted_risk, load_accepted_risk
+def _checked(session: Session, stamp: str) -> dict[str, Any]:
     from wxcc_policy.reporters.portfolio.model import build, per_file
 
-    horizon = opts["horizon"]
-    if horizon is not None:  # before the policies are compiled (lang/tracking.py)
-        from wxcc_policy.lang.tracking import install_builtin_tracking
-
-        install_builtin_tracking()
-    config, policies = load(opts["config_path"], opts["policy_dirs"])
-    settings = check_settings(opts, config, policies)
-    risk = load_accepted_risk(opts, config, policies)
-    run, extras = run_many(opts, settings, policies, extra=per_file(horizon))
-    run = apply_accepted_risk(run, risk, opts, config, settings.policy_ids)
-    shard = str(opts["shard"]) if opts["shard"] else None
-    return build(run, extras, policies, settings, stamp, shard, horizon)
+    options, settings = session.options, session.settings
+    risk = session.accepted_risk()
+    run, extras = session.run(extra=per_file(options.horizon))
+    run = session.judged(run, risk)
+    shard = str(options.shard) if options.shard else None
+    return build(run, extras, session.policies, settings, stamp, shard, options.horizon)
 
 
-def _merged(opts: dict[str, Any], stamp: str) -> dict[str, Any]:
+def _merged(options: RunOptions, stamp: str) -> dict[str, Any]:
     from wxcc_policy.reporters.portfolio.model import merge
 
-    ignored = [flag for name, flag in MERGE_IGNORES.items() if opts.get(name) not in (None, False, ())]
+    ignored = [flag for name, flag in MERGE_IGNORES.items() if getattr(options, name) not in (None, False, ())]
     if ignored:
         flags = ", ".join(ignored)
         raise UsageError(f"--merge joins finished parts: {flags} cannot change them (give them to the runs that made the parts)")
-    return merge(list(opts["paths"]), stamp)
+    return merge(list(options.paths), stamp)
+

@@ -6,7 +6,8 @@ import sys
 
 import click
 
-from wxcc_policy.commands.options import config_option, load, policy_dir_option
+from wxcc_policy.commands.options import config_option, policy_dir_option
+from wxcc_policy.commands.session import RunOptions, Session
 
 
 @click.command("test")
@@ -18,7 +19,7 @@ def test_command(paths: tuple[str, ...], fmt: str, config_path: str | None, poli
     """Run policy test files (*.test.yaml, or directories of them)."""
     from wxcc_policy.commands.policy_tests import render_tests, run_test_files
 
-    config, loaded = load(config_path, policy_dirs)
-    report = run_test_files(paths, loaded, config.limits)
+    session = Session(RunOptions(config_path=config_path, policy_dirs=policy_dirs))
+    report = run_test_files(paths, session.policies, session.config.limits)
     click.echo(render_tests(report, fmt), nl=False)
     sys.exit(0 if report.passed else 1)

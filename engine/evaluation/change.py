@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from wxcc_policy.errors import UsageError
-from wxcc_policy.evaluation.pipeline import CheckSettings, check_document, run_result
-from wxcc_policy.evaluation.results import SEVERITY_RANK, FileResult, Finding, Located, RunResult
+from wxcc_policy import __version__
+from wxcc_policy.evaluation.pipeline import TOOL_NAME, CheckSettings, check_document, rule_infos
+from wxcc_policy.evaluation.results import SEVERITY_RANK, FileResult, Finding, Located, RuleInfo, RunResult
 from wxcc_policy.inputs.patches import AppliedChange, PatchError, apply_change, prefixes
 from wxcc_policy.inputs.sources import Document, ParseFailure, read_document
 from wxcc_policy.rules.policy_set import PolicySet
@@ -61,6 +62,7 @@ class ChangeRun(NamedTuple):
     fail_on: str
     gate: str
     changes: tuple[ChangeResult, ...]
+    rules: tuple[RuleInfo, ...] = ()  # every loaded policy, for the pipeline formats
 
     def passed(self, change: ChangeResult) -> bool:
         return not change.invalid and not change.gated(self.gate, self.fail_on)
@@ -68,6 +70,12 @@ class ChangeRun(NamedTuple):
     @property
     def exit_code(self) -> int:
         return 0 if all(self.passed(c) for c in self.changes) else 1
+
+
+def change_run(settings: CheckSettings, policies: PolicySet, gate: str, changes: tuple[ChangeResult, ...]) -> ChangeRun:
+    """The run of `diff` or `plan` over its changes, with the header every result carries."""
+    header = (TOOL_NAME, __version__, policies.digest, len(policies.policies))
+    return ChangeRun(*header, settings.fail_on, gate, changes, rule_infos(settings, policies))
 
 
 def classify(before: FileResult, after: FileResult) -> tuple[ChangeEntry, ...]:
@@ -252,7 +260,7 @@ def _triggers(keys: list[str], change: Document, document: Document, settings: C
     return found
 
 
-def as_run_result(run: ChangeRun, settings: CheckSettings, policies: PolicySet) -> RunResult:
+def as_run_result(run: ChangeRun) -> RunResult:
     """The change as a check's result, one file per place findings are located, each
     finding with its state: for the formats of `check` (SARIF: baselineState new,
     unchanged, absent). A change that cannot apply is its file's parse error."""
@@ -267,7 +275,7 @@ def as_run_result(run: ChangeRun, settings: CheckSettings, policies: PolicySet) 
         for entry in change.entries:
             holder = files.get(entry.file, FileResult(entry.file, ""))
             files[entry.file] = holder._replace(findings=(*holder.findings, entry.finding))
-    return run_result(settings._replace(fail_on=run.fail_on), policies, tuple(files.values()))
+    return RunResult(run.tool, run.version, run.policy_digest, run.policy_count, run.fail_on, tuple(files.values()), rules=run.rules)
 
 
 def _split_where(where: str) -> tuple[str, int, int]:

@@ -52,8 +52,12 @@ def run_check(settings: CheckSettings, policies: PolicySet) -> RunResult:
 
 def run_result(settings: CheckSettings, policies: PolicySet, results: Sequence[FileResult]) -> RunResult:
     """The run from its per-file results (checked here, or in worker processes: evaluation/parallel.py)."""
-    rules = tuple(_rule_info(p.info, p.info.id in settings.policy_ids) for p in policies.policies)
-    return RunResult(TOOL_NAME, __version__, policies.digest, len(policies.policies), settings.fail_on, results, rules=rules)
+    return RunResult(TOOL_NAME, __version__, policies.digest, len(policies.policies), settings.fail_on, results, rules=rule_infos(settings, policies))
+
+
+def rule_infos(settings: CheckSettings, policies: PolicySet) -> tuple[RuleInfo, ...]:
+    """Every loaded policy, enabled or not by the settings: what SARIF and JUnit describe."""
+    return tuple(_rule_info(p.info, p.info.id in settings.policy_ids) for p in policies.policies)
 
 
 def _rule_info(i: PolicyInfo, enabled: bool) -> RuleInfo:

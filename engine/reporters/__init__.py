@@ -1,36 +1,47 @@
-"""Output formats: a registry from name to renderer. Adding one is a module plus a line."""
+"""Output formats, one registry per subject (registry.py): adding a format is a module (or a
+function) plus one line here. The renderer's arguments are the subject's:
+
+- CHECK, CHANGE, FORECAST: `(run, color)`, a string or an iterator of pieces (a long report
+  is rendered as it is written, never held whole);
+- EXPLAIN: `(explanation)`; CATALOG: `(policies, parameters)`; PORTFOLIO: `(portfolio)`.
+"""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable
+from typing import Any
 
-from wxcc_policy.evaluation.results import RunResult
+from wxcc_policy.reporters.registry import Registry
 
-# A report as a string, or in pieces (`chunks`) as a long one is rendered: the writer
-# takes either, so a report over thousands of files is never held whole.
-Renderer = Callable[[RunResult, bool], str | Iterable[str]]
+Text = str | Iterable[str]
 
-
-def _lazy(module: str) -> Renderer:
-    """A format's module is imported when it is used: the command line lists the names
-    (click choices) without paying for every format at start-up. A module that can render
-    in pieces has `chunks`; every module has `render`, the whole report as one string."""
-
-    def render(run: RunResult, color: bool) -> str | Iterable[str]:
-        found = importlib.import_module(f"wxcc_policy.reporters.{module}")
-        renderer: Renderer = getattr(found, "chunks", found.render)
-        return renderer(run, color)
-
-    return render
-
-
-REPORTERS: dict[str, Renderer] = {
-    "text": _lazy("text_report"),
-    "json": _lazy("json_report"),
-    "sarif": _lazy("sarif"),
-    "junit": _lazy("junit"),
-    "github": _lazy("github"),
-    "gitlab": _lazy("gitlab"),
-}
+CHECK: Registry[Callable[[Any, bool], Text]] = Registry(
+    "check",
+    {"text": "text_report", "json": "json_report", "sarif": "sarif", "junit": "junit", "github": "github", "gitlab": "gitlab"},
+)
+# diff and plan: their own text and JSON; the pipeline formats render the change as a
+# check's result, each finding with its state (new, unchanged, resolved).
+CHANGE: Registry[Callable[[Any, bool], Text]] = Registry(
+    "change",
+    {
+        "text": "change_text:render",
+        "json": "change_json:render",
+        "sarif": "change_formats:sarif",
+        "junit": "change_formats:junit",
+        "github": "change_formats:github",
+        "gitlab": "change_formats:gitlab",
+    },
+)
+FORECAST: Registry[Callable[[Any, bool], Text]] = Registry(
+    "forecast",
+    {"text": "forecast_report:render_text", "json": "forecast_report:render_json", "markdown": "forecast_report:render_markdown"},
+)
+EXPLAIN: Registry[Callable[[Any], str]] = Registry("explain", {"text": "explanation:render_text", "json": "explanation_json:render_json"})
+CATALOG: Registry[Callable[[Any, Any], str]] = Registry(
+    "catalog", {"text": "catalog:render_lines", "markdown": "catalog:render_markdown", "json": "catalog:render_json"}
+)
+PORTFOLIO: Registry[Callable[[dict[str, Any]], Text]] = Registry(
+    "portfolio", {"html": "portfolio.html:chunks", "markdown": "portfolio.markdown:render", "csv": "portfolio.csv_report:chunks", "json": "portfolio.json_portfolio:chunks"}
+)
+SUBJECTS = (CHECK, CHANGE, FORECAST, EXPLAIN, CATALOG, PORTFOLIO)
 HUMAN_FORMATS = frozenset({"text", "github"})  # end with the summary line a CI log shows
