@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"wxcc-policy: error: {usage_message(exc)}", err=True)
         return EXIT_USAGE
     except click.Abort:
         return EXIT_USAGE
@@ -67,6 +67,16 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(f"wxcc-policy: internal error: {type(exc).__name__}: {exc} (set WXCC_POLICY_DEBUG=1 for a traceback)", err=True)
         return EXIT_USAGE
     return 0
+
+
+def usage_message(exc: click.ClickException) -> str:
+    """click's usage errors in the tool's one style: one line, the command named, where to look."""
+    message = " ".join(exc.format_message().split()).rstrip(".")
+    ctx = getattr(exc, "ctx", None)
+    if ctx is None:
+        return message
+    command = ctx.command_path.partition(" ")[2]
+    return f"{command + ': ' if command else ''}{message} (see '{ctx.command_path} --help')"
 
 
 def run() -> None:

@@ -4,9 +4,11 @@ the steps that apply them to a run after evaluation (docs/waivers.md)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import click
+
+from wxcc_policy.commands.options import FC
 
 if TYPE_CHECKING:  # the evaluation modules load with the commands that run, not at start-up
     from wxcc_policy.commands.config import Config
@@ -17,7 +19,7 @@ if TYPE_CHECKING:  # the evaluation modules load with the commands that run, not
     from wxcc_policy.rules.policy_set import PolicySet
 
 
-def waiver_file_option(fn: Any) -> Any:
+def waiver_file_option(fn: FC) -> FC:
     return click.option(
         "--waivers",
         "waiver_files",
@@ -28,14 +30,14 @@ def waiver_file_option(fn: Any) -> Any:
     )(fn)
 
 
-def waiver_options(fn: Any) -> Any:
+def waiver_options(fn: FC) -> FC:
     """--waivers FILE, --ignore-waivers, --fail-on-unused-waivers."""
     fn = click.option("--fail-on-unused-waivers", is_flag=True, help="A waiver that matches no finding fails the run (exit 1).")(fn)
     fn = click.option("--ignore-waivers", is_flag=True, help="Report every finding as if no waiver existed (for audits).")(fn)
     return waiver_file_option(fn)
 
 
-def baseline_option(fn: Any) -> Any:
+def baseline_option(fn: FC) -> FC:
     return click.option(
         "--baseline",
         "baseline_file",

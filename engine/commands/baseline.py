@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,6 +14,10 @@ from wxcc_policy.commands.options import as_of_option, config_option, policy_dir
 from wxcc_policy.commands.progress import many_files_options
 from wxcc_policy.commands.session import RunOptions, Session, finish
 from wxcc_policy.errors import UsageError
+
+if TYPE_CHECKING:
+    from wxcc_policy.evaluation.baseline import BaselineEntry
+    from wxcc_policy.evaluation.results import RunResult
 
 DEFAULT_BASELINE = ".wxcc-baseline.json"  # hidden: a directory check never reads it as a snapshot
 _SHOWN_NEW = 10  # new findings listed when an update is refused
@@ -94,7 +98,7 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _refuse_invalid(run: Any) -> bool:
+def _refuse_invalid(run: RunResult) -> bool:
     """A file that could not be evaluated has unknown findings: recording none for it would
     make all of them `new` later. Its errors are shown; nothing is written."""
     invalid = [r for r in run.results if r.invalid]
@@ -108,7 +112,7 @@ def _refuse_invalid(run: Any) -> bool:
     return bool(invalid)
 
 
-def _refuse_new(new: list[Any], path: str) -> int:
+def _refuse_new(new: list[BaselineEntry], path: str) -> int:
     for entry in new[:_SHOWN_NEW]:
         click.echo(f"new: {entry.key}", err=True)
     more = f" (and {len(new) - _SHOWN_NEW} more)" if len(new) > _SHOWN_NEW else ""

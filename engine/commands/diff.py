@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from wxcc_policy.commands.options import (
-    as_of_option,
+    FC,
+    as_of_for,
     config_option,
     fail_on_option,
     format_option,
@@ -19,14 +20,15 @@ from wxcc_policy.commands.options import (
 from wxcc_policy.commands.session import RunOptions, Session, finish
 from wxcc_policy.reporters import CHANGE
 
-F = Callable[..., Any]
+if TYPE_CHECKING:
+    from wxcc_policy.evaluation.change import ChangeResult
 
 
-def change_options(fn: F) -> F:
+def change_options(as_of_default: str) -> Callable[[FC], FC]:
     """The options `diff` and `plan` share with `check`, plus --gate."""
-    decorators: list[Callable[[F], F]] = [
+    decorators: list[Callable[[FC], FC]] = [
         format_option(CHANGE, "Output format [default: text]; sarif: results with baselineState new / unchanged / absent."),
-        as_of_option,
+        as_of_for(as_of_default),
         fail_on_option("Lowest severity of a new finding that fails the run [default: error]."),
         click.option(
             "--gate",
@@ -40,12 +42,16 @@ def change_options(fn: F) -> F:
         selection_options,
         output_option(),
     ]
-    for decorate in reversed(decorators):
-        fn = decorate(fn)
-    return fn
+
+    def decorate(fn: FC) -> FC:
+        for decorator in reversed(decorators):
+            fn = decorator(fn)
+        return fn
+
+    return decorate
 
 
-def emit(session: Session, gate: str, changes: tuple[Any, ...]) -> int:
+def emit(session: Session, gate: str, changes: tuple[ChangeResult, ...]) -> int:
     """The change run in the chosen format (--format, else the configuration's where the
     change formats have it); its exit code."""
     from wxcc_policy.evaluation.change import change_run
@@ -58,7 +64,7 @@ def emit(session: Session, gate: str, changes: tuple[Any, ...]) -> int:
 @click.command()
 @click.argument("before")
 @click.argument("after")
-@change_options
+@change_options("AFTER's capturedAt (both snapshots are judged on that one day)")
 def diff(before: str, after: str, gate: str, **params: Any) -> None:
     """Judge a change between two snapshots of one tenant: new, resolved and unchanged findings.
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from wxcc_policy.commands.options import config_option, parse_as_of, policy_dir_option
+from wxcc_policy.commands.options import as_of_for, config_option, policy_dir_option
 from wxcc_policy.commands.session import RunOptions, Session
 
 
@@ -18,7 +18,7 @@ from wxcc_policy.commands.session import RunOptions, Session
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="json: schemas/explanation.schema.json (with a snapshot)."
 )
-@click.option("--as-of", callback=parse_as_of, metavar="YYYY-MM-DD", help="Evaluation date.")
+@as_of_for("the snapshot's capturedAt")
 @config_option
 @policy_dir_option
 def explain(

@@ -9,16 +9,18 @@ log is never empty.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import click
 
+from wxcc_policy.commands.options import FC
 from wxcc_policy.errors import UsageError
 from wxcc_policy.reporters import CHECK
 
 if TYPE_CHECKING:
     from wxcc_policy.commands.config import Config
     from wxcc_policy.commands.session import RunOptions
+    from wxcc_policy.evaluation.results import RunResult
 
 
 class ExtraReport(NamedTuple):
@@ -39,7 +41,7 @@ def _parse(value: str) -> ExtraReport:
     return ExtraReport(fmt, path)
 
 
-def report_option(fn: Any) -> Any:
+def report_option(fn: FC) -> FC:
     return click.option(
         "--report",
         "reports",
@@ -76,14 +78,14 @@ def _same_file(path: str) -> str:
     return str(Path(path).resolve())
 
 
-def write_reports(run: Any, reports: tuple[ExtraReport, ...]) -> None:
+def write_reports(run: RunResult, reports: tuple[ExtraReport, ...]) -> None:
     from wxcc_policy.commands.options import write_output
 
     for report in reports:
         write_output(CHECK.renderer(report.fmt)(run, False), report.path)
 
 
-def announce(run: Any, output: str | None) -> None:
+def announce(run: RunResult, output: str | None) -> None:
     """The summary line on stderr when stdout shows no report (it went to `-o`)."""
     if output is not None:
         from wxcc_policy.reporters.problems import summary_text

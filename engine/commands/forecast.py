@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from wxcc_policy.commands.options import (
-    as_of_option,
+    as_of_for,
     config_option,
     format_option,
     output_option,
@@ -19,13 +19,16 @@ from wxcc_policy.commands.session import RunOptions, Session, finish
 from wxcc_policy.errors import UsageError
 from wxcc_policy.reporters import FORECAST
 
+if TYPE_CHECKING:
+    from wxcc_policy.rules.policy_set import PolicySet
+
 
 @click.command()
 @click.argument("snapshot")
 @click.option("--until", callback=parse_as_of, metavar="YYYY-MM-DD", help="Last day of the horizon.")
 @click.option("--days", type=click.IntRange(min=0, max=36600), help="Horizon in days after the evaluation date.")
 @format_option(FORECAST)
-@as_of_option
+@as_of_for("the snapshot's capturedAt")
 @config_option
 @policy_dir_option
 @selection_options
@@ -52,7 +55,7 @@ def _forecast(session: Session, until: str | None, days: int | None, every_day: 
     return run.exit_code
 
 
-def _header(policies: Any) -> tuple[str, str, str, int]:
+def _header(policies: PolicySet) -> tuple[str, str, str, int]:
     from wxcc_policy import __version__
     from wxcc_policy.evaluation.pipeline import TOOL_NAME
 

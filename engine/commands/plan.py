@@ -19,8 +19,8 @@ from wxcc_policy.errors import UsageError
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True)
-@change_options
+@click.argument("paths", nargs=-1, required=True, metavar="SNAPSHOT CHANGE | --paired CHANGE...")
+@change_options("the snapshot's capturedAt (each snapshot's, with --paired)")
 @click.option(
     "--paired",
     is_flag=True,
@@ -39,6 +39,7 @@ def plan(gate: str, paired: bool, write_after: str | None, **params: Any) -> Non
 
 def _plan(session: Session, gate: str, paired: bool, write_after: str | None) -> int:
     from wxcc_policy.evaluation.change import plan_files
+
     paths = session.options.paths
     pairs = paired_changes(paths) if paired else [_two(paths)]
     if write_after and len(pairs) != 1:

@@ -5,21 +5,30 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
+
+from wxcc_policy.commands.options import FC
+
+if TYPE_CHECKING:
+    from wxcc_policy.evaluation.parallel import Shard
 
 BAR_WIDTH = 24
 REDRAW_EVERY = 0.1  # seconds: fast runs do not spend their time drawing
 
 
-def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> Shard | None:
+    from wxcc_policy.errors import UsageError
     from wxcc_policy.evaluation.parallel import parse_shard
 
-    return None if value is None else parse_shard(value)
+    try:
+        return None if value is None else parse_shard(value)
+    except UsageError as exc:  # a usage mistake, in click's words like the others
+        raise click.BadParameter(exc.message.removeprefix("--shard ")) from None
 
 
-def many_files_options(fn: Any) -> Any:
+def many_files_options(fn: FC) -> FC:
     """--jobs, --shard and --quiet, for the commands that check a portfolio."""
     fn = click.option("--quiet", "-q", is_flag=True, help="No progress bar.")(fn)
     fn = click.option(
@@ -35,12 +44,6 @@ def many_files_options(fn: Any) -> Any:
         default=None,
         help="Worker processes [default: the number of cores]. Output is identical for any value.",
     )(fn)
-
-
-def jobs_of(opts: dict[str, Any]) -> int:
-    from wxcc_policy.evaluation.parallel import default_jobs
-
-    return int(opts["jobs"]) if opts.get("jobs") else default_jobs()
 
 
 class ProgressBar:

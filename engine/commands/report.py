@@ -94,4 +94,3 @@ def _merged(options: RunOptions, stamp: str) -> dict[str, Any]:
         flags = ", ".join(ignored)
         raise UsageError(f"--merge joins finished parts: {flags} cannot change them (give them to the runs that made the parts)")
     return merge(list(options.paths), stamp)
-

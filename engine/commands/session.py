@@ -138,7 +138,9 @@ class Session:
     def format_name(self, registry: Registry[Any], default: str = "text") -> str:
         """--format, else the configuration's `format:` where this subject has it, else `default`."""
         configured = self.config.format
-        return self.options.fmt or (configured if configured in registry else default)
+        if self.options.fmt:
+            return self.options.fmt
+        return configured if configured is not None and configured in registry else default
 
     def emit(self, text: str | Iterable[str]) -> None:
         """The report to -o (atomically, never over an input) or standard output."""

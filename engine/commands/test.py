@@ -12,7 +12,9 @@ from wxcc_policy.commands.session import RunOptions, Session
 
 @click.command("test")
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="text: a line per case; json: for tools [default: text]."
+)
 @config_option
 @policy_dir_option
 def test_command(paths: tuple[str, ...], fmt: str, config_path: str | None, policy_dirs: tuple[str, ...]) -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from wxcc_policy.errors import UsageError
 from wxcc_policy import __version__
+from wxcc_policy.errors import UsageError
 from wxcc_policy.evaluation.pipeline import TOOL_NAME, CheckSettings, check_document, rule_infos
 from wxcc_policy.evaluation.results import SEVERITY_RANK, FileResult, Finding, Located, RuleInfo, RunResult
 from wxcc_policy.inputs.patches import AppliedChange, PatchError, apply_change, prefixes

@@ -52,7 +52,8 @@ def run_check(settings: CheckSettings, policies: PolicySet) -> RunResult:
 
 def run_result(settings: CheckSettings, policies: PolicySet, results: Sequence[FileResult]) -> RunResult:
     """The run from its per-file results (checked here, or in worker processes: evaluation/parallel.py)."""
-    return RunResult(TOOL_NAME, __version__, policies.digest, len(policies.policies), settings.fail_on, results, rules=rule_infos(settings, policies))
+    rules = rule_infos(settings, policies)
+    return RunResult(TOOL_NAME, __version__, policies.digest, len(policies.policies), settings.fail_on, results, rules=rules)
 
 
 def rule_infos(settings: CheckSettings, policies: PolicySet) -> tuple[RuleInfo, ...]:

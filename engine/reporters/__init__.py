@@ -41,7 +41,13 @@ CATALOG: Registry[Callable[[Any, Any], str]] = Registry(
     "catalog", {"text": "catalog:render_lines", "markdown": "catalog:render_markdown", "json": "catalog:render_json"}
 )
 PORTFOLIO: Registry[Callable[[dict[str, Any]], Text]] = Registry(
-    "portfolio", {"html": "portfolio.html:chunks", "markdown": "portfolio.markdown:render", "csv": "portfolio.csv_report:chunks", "json": "portfolio.json_portfolio:chunks"}
+    "portfolio",
+    {
+        "html": "portfolio.html:chunks",
+        "markdown": "portfolio.markdown:render",
+        "csv": "portfolio.csv_report:chunks",
+        "json": "portfolio.json_portfolio:chunks",
+    },
 )
 SUBJECTS = (CHECK, CHANGE, FORECAST, EXPLAIN, CATALOG, PORTFOLIO)
 HUMAN_FORMATS = frozenset({"text", "github"})  # end with the summary line a CI log shows
