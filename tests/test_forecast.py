@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from wxcc_policy.commands.config import Config, policy_parameters
 from wxcc_policy.evaluation.forecast import Forecast, forecast_document, load_tracking_policy_set
 from wxcc_policy.evaluation.pipeline import CheckSettings, select_policies
-from wxcc_policy.inputs.sources import parse_text
+from wxcc_policy.inputs.documents import parse_text
+from wxcc_policy.inputs.readers import JSON
 from wxcc_policy.lang import builtins
 from wxcc_policy.lang.tracking import Horizon, install_builtin_tracking
 
@@ -31,7 +32,7 @@ def _settings(policies: Any, as_of: str | None = None, skip: tuple[str, ...] = (
 
 
 def _both(doc: dict[str, Any], policies: Any, days: int, skip: tuple[str, ...] = ()) -> tuple[Forecast, Forecast]:
-    document = parse_text(json.dumps(doc, indent=2), "tenant.json", "", yaml_syntax=False)
+    document = parse_text(json.dumps(doc, indent=2), "tenant.json", "", JSON)
     chosen = _settings(policies, skip=skip)
     fast = forecast_document(document, chosen, policies, days=days)
     brute = forecast_document(document, chosen, policies, days=days, every_day=True)

@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 
 from wxcc_policy.errors import UsageError
 from wxcc_policy.evaluation.waivers import DEFAULT_MAX_DAYS, DEFAULT_WARNING_DAYS, WaiverRule, waivers_in
-from wxcc_policy.inputs.yaml_files import YamlFile, read_yaml_file
+from wxcc_policy.inputs.config_files import YamlFile, read_yaml_file
 from wxcc_policy.lang.budget import Limits
 from wxcc_policy.lang.shapes import did_you_mean
 from wxcc_policy.rules.parameters import parameter_problem

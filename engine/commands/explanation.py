@@ -14,14 +14,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from wxcc_policy.errors import UsageError
+from wxcc_policy.errors import EvalFailure, SyntaxProblem, UsageError
 from wxcc_policy.evaluation.evaluator import evaluate
 from wxcc_policy.evaluation.locate import locate_pairs
 from wxcc_policy.evaluation.tracer import Tracer
-from wxcc_policy.inputs.sources import Document, read_document
+from wxcc_policy.inputs.documents import Document, read_document
 from wxcc_policy.lang import ast
 from wxcc_policy.lang.budget import Limits
-from wxcc_policy.lang.lexer import SyntaxProblem
 from wxcc_policy.lang.names import AS_OF
 from wxcc_policy.lang.parser import parse_expression
 from wxcc_policy.lang.shapes import did_you_mean
@@ -29,7 +28,7 @@ from wxcc_policy.lang.template import parse_template
 from wxcc_policy.lang.values import render
 from wxcc_policy.reporters.explanation import TERMS_DOC, Explanation, render_text, signature
 from wxcc_policy.reporters.explanation_json import render_json
-from wxcc_policy.rules.model import EvalFailure, Policy
+from wxcc_policy.rules.model import Policy
 from wxcc_policy.rules.policy_set import DEFAULT_LIMITS, PolicySet
 from wxcc_policy.validation.schemas import violations
 

@@ -17,7 +17,7 @@ import click
 from wxcc_policy.commands.check import collection_paused
 from wxcc_policy.commands.diff import change_options, change_run, emit, settings_and_policies
 from wxcc_policy.errors import UsageError
-from wxcc_policy.inputs.sources import CHANGE_FILE_SUFFIXES
+from wxcc_policy.inputs.discovery import CHANGE_FILE_SUFFIXES
 
 SNAPSHOT_SUFFIXES = (".json", ".yaml", ".yml")
 

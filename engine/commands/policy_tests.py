@@ -13,9 +13,11 @@ from wxcc_policy.commands.config import Config, policy_parameters
 from wxcc_policy.errors import UsageError
 from wxcc_policy.evaluation.pipeline import CheckSettings, check_document, select_policies
 from wxcc_policy.evaluation.results import Finding, SchemaError
+from wxcc_policy.inputs.config_files import YamlFile, read_yaml_file
+from wxcc_policy.inputs.discovery import TEST_FILE_SUFFIXES
+from wxcc_policy.inputs.documents import Document, ParseFailure, parse_text, read_document
 from wxcc_policy.inputs.pointers import split_pointer
-from wxcc_policy.inputs.sources import TEST_FILE_SUFFIXES, Document, ParseFailure, parse_text, read_document
-from wxcc_policy.inputs.yaml_files import YamlFile, read_yaml_file
+from wxcc_policy.inputs.readers import JSON
 from wxcc_policy.lang.budget import Limits
 from wxcc_policy.lang.shapes import did_you_mean
 from wxcc_policy.rules.policy_set import DEFAULT_LIMITS, PolicySet, is_policy_file
@@ -50,7 +52,7 @@ def find_test_files(paths: Iterable[str]) -> list[Path]:
         if path.is_dir():
             # Regular files only: reading a FIFO named *.test.yaml would wait forever.
             found.extend(sorted(p for p in path.rglob("*") if p.name.endswith(TEST_FILE_SUFFIXES) and p.is_file()))
-        elif os.path.lexists(path):  # named: read, or refused with a reason (inputs/sources.py)
+        elif os.path.lexists(path):  # named: read, or refused with a reason (inputs/file_bytes.py)
             found.append(path)
         else:
             raise UsageError("no such file or directory", given)
@@ -161,7 +163,7 @@ def _snapshot(file: YamlFile, snapshot: Any, parts: tuple[str | int, ...]) -> Do
             raise UsageError(f"snapshot file not found: {path}", file.where(parts))
         return read_document(path)
     text = json.dumps(snapshot, indent=1)
-    return parse_text(text, file.where(parts), "sha256:" + hashlib.sha256(text.encode()).hexdigest(), False)
+    return parse_text(text, file.where(parts), "sha256:" + hashlib.sha256(text.encode()).hexdigest(), JSON)
 
 
 def _expected_labels(case: dict[str, Any]) -> list[str]:

@@ -9,8 +9,8 @@ from typing import Any, NamedTuple
 from wxcc_policy.errors import UsageError
 from wxcc_policy.evaluation.pipeline import CheckSettings, check_document, run_result
 from wxcc_policy.evaluation.results import SEVERITY_RANK, FileResult, Finding, Located, RunResult
+from wxcc_policy.inputs.documents import Document, ParseFailure, read_document
 from wxcc_policy.inputs.patches import AppliedChange, PatchError, apply_change, prefixes
-from wxcc_policy.inputs.sources import Document, ParseFailure, read_document
 from wxcc_policy.rules.policy_set import PolicySet
 from wxcc_policy.validation.schemas import violations
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from wxcc_policy.errors import EvalError, EvalFailure
 from wxcc_policy.lang.names import PARAMS
 from wxcc_policy.lang.runtime import Runtime
 from wxcc_policy.lang.speedups import failing_items
-from wxcc_policy.lang.values import EvalError
 from wxcc_policy.rules.expressions import RUNTIME_FAULTS, fault_failure
-from wxcc_policy.rules.model import Env, EvalFailure, Fn, Loop, Policy, PolicyInfo
+from wxcc_policy.rules.model import Env, Fn, Loop, Policy, PolicyInfo
 
 if TYPE_CHECKING:
     from wxcc_policy.evaluation.tracer import Tracer

@@ -13,17 +13,17 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from wxcc_policy.errors import UsageError
+from wxcc_policy.errors import EvalFailure, UsageError
 from wxcc_policy.evaluation.evaluator import RawFinding, evaluate
 from wxcc_policy.evaluation.locate import locate_pairs
 from wxcc_policy.evaluation.pipeline import CheckSettings, check_document
 from wxcc_policy.evaluation.results import FileResult, FileResults, Finding, RunResult
 from wxcc_policy.inputs.discovery import discover
-from wxcc_policy.inputs.sources import Document, ParseFailure, read_document
+from wxcc_policy.inputs.documents import Document, ParseFailure, read_document
 from wxcc_policy.lang.runtime import Runtime
 from wxcc_policy.lang.tracking import Horizon, TrackingRuntime, install_builtin_tracking
 from wxcc_policy.lang.values import render
-from wxcc_policy.rules.model import EvalFailure, Policy
+from wxcc_policy.rules.model import Policy
 from wxcc_policy.rules.policy_set import PolicySet
 
 

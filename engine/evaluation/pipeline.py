@@ -8,16 +8,16 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from wxcc_policy import __version__
-from wxcc_policy.errors import LocatedError, UsageError
+from wxcc_policy.errors import EvalFailure, LocatedError, UsageError
 from wxcc_policy.evaluation.evaluator import RawFinding, evaluate
 from wxcc_policy.evaluation.locate import locate
 from wxcc_policy.evaluation.results import FileResult, FileResults, Located, RuleInfo, RunResult, SchemaError
 from wxcc_policy.inputs.discovery import discover
-from wxcc_policy.inputs.sources import Document, ParseFailure, read_document
+from wxcc_policy.inputs.documents import Document, ParseFailure, read_document
 from wxcc_policy.lang.budget import Limits
 from wxcc_policy.lang.names import AS_OF
 from wxcc_policy.lang.values import render
-from wxcc_policy.rules.model import EvalFailure, PolicyInfo
+from wxcc_policy.rules.model import PolicyInfo
 from wxcc_policy.rules.policy_set import DEFAULT_LIMITS, PolicySet
 from wxcc_policy.validation.schemas import violations
 

@@ -11,14 +11,14 @@ import operator
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-from wxcc_policy.errors import CompileProblem
+from wxcc_policy.errors import CompileProblem, EvalError
 from wxcc_policy.lang import ast, speedups
 from wxcc_policy.lang.budget import budget_of
 from wxcc_policy.lang.builtins import BUILTINS, Builtin, Lam
 from wxcc_policy.lang.names import RUNTIME_KEY
 from wxcc_policy.lang.shapes import Shape, ShapeProblem, Shapes, did_you_mean, list_of, map_of, object_of
 from wxcc_policy.lang.speedups import HASHED, BulkFn, unhashable
-from wxcc_policy.lang.values import EvalError, a_type, brief, contains, hashable
+from wxcc_policy.lang.values import a_type, brief, contains, hashable
 
 __all__ = ["RUNTIME_KEY", "BulkFn", "CompileProblem", "Compiler", "Env", "Fn", "Namespace"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from wxcc_policy.errors import UsageError
-from wxcc_policy.inputs.yaml_files import YamlFile
+from wxcc_policy.inputs.config_files import YamlFile
 from wxcc_policy.lang.compiler import Compiler, Namespace
 from wxcc_policy.lang.names import AS_OF, DOCUMENT, RESERVED
 from wxcc_policy.lang.runtime import CompiledFunction

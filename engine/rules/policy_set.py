@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from wxcc_policy.errors import UsageError
-from wxcc_policy.inputs.sources import TEST_FILE_SUFFIXES
-from wxcc_policy.inputs.yaml_files import YamlFile, read_yaml_file
+from wxcc_policy.inputs.config_files import YamlFile, read_yaml_file
+from wxcc_policy.inputs.discovery import TEST_FILE_SUFFIXES
 from wxcc_policy.lang.budget import Budget, Limits, document_elements
 from wxcc_policy.lang.names import AS_OF, BUDGET_KEY, DOCUMENT
 from wxcc_policy.lang.runtime import CompiledFunction, Runtime

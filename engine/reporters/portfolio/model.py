@@ -16,8 +16,8 @@ from wxcc_policy.errors import EvalError, EvalFailure, UsageError
 from wxcc_policy.evaluation.pipeline import CheckSettings
 from wxcc_policy.evaluation.results import FileResult, RunResult
 from wxcc_policy.evaluation.spool import Spool
-from wxcc_policy.inputs.read_files import note_read
-from wxcc_policy.inputs.sources import Document
+from wxcc_policy.inputs.documents import Document
+from wxcc_policy.inputs.files_read import note_read
 from wxcc_policy.reporters import json_report
 from wxcc_policy.rules.policy_set import PolicySet
 from wxcc_policy.validation.schemas import MAX_DEPTH, deeper_than
