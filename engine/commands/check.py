@@ -53,11 +53,7 @@ def _check(opts: dict[str, Any]) -> int:
     from wxcc_policy.commands.accepted_risk import apply_accepted_risk, load_accepted_risk
     from wxcc_policy.commands.extra_reports import announce, planned_reports, write_reports
 
-    if opts["horizon"] is not None:  # before the policies are compiled (lang/tracking.py)
-        from wxcc_policy.lang.tracking import install_builtin_tracking
-
-        install_builtin_tracking()
-    config, policies = load(opts["config_path"], opts["policy_dirs"])
+    config, policies = load(opts["config_path"], opts["policy_dirs"], tracking=opts["horizon"] is not None)
     settings = check_settings(opts, config, policies)
     reports = planned_reports(opts, config)
     risk = load_accepted_risk(opts, config, policies)

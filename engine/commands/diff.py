@@ -81,11 +81,10 @@ def _config_format(config: Any) -> str:
 
 
 def change_run(settings: Any, policies: Any, gate: str, changes: tuple[Any, ...]) -> Any:
-    from wxcc_policy import __version__
     from wxcc_policy.evaluation.change import ChangeRun
-    from wxcc_policy.evaluation.pipeline import TOOL_NAME
+    from wxcc_policy.evaluation.run_header import run_header
 
-    return ChangeRun(TOOL_NAME, __version__, policies.digest, len(policies.policies), settings.fail_on, gate, changes)
+    return ChangeRun(*run_header(policies), settings.fail_on, gate, changes)
 
 
 @click.command()

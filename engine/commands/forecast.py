@@ -41,13 +41,12 @@ def forecast(**opts: Any) -> None:
 
 
 def _forecast(opts: dict[str, Any]) -> int:
-    from wxcc_policy import __version__
     from wxcc_policy.commands.check import check_settings
     from wxcc_policy.commands.config import DEFAULT_CONFIG, load_config
     from wxcc_policy.evaluation.change import read
-    from wxcc_policy.evaluation.forecast import forecast_document, load_tracking_policy_set
-    from wxcc_policy.evaluation.pipeline import TOOL_NAME
-    from wxcc_policy.reporters.forecast_report import FORECAST_REPORTERS, ForecastRun
+    from wxcc_policy.evaluation.forecast import ForecastRun, forecast_document, load_tracking_policy_set
+    from wxcc_policy.evaluation.run_header import run_header
+    from wxcc_policy.reporters.forecast_report import FORECAST_REPORTERS
 
     if (opts["until"] is None) == (opts["days"] is None):
         raise UsageError("give the horizon as exactly one of --until DATE or --days N")
@@ -56,7 +55,7 @@ def _forecast(opts: dict[str, Any]) -> int:
     policies = load_tracking_policy_set([*config.policy_dirs, *(Path(d) for d in opts["policy_dirs"])])
     settings = check_settings({**opts, "paths": (opts["snapshot"],), "fail_on": "error"}, config, policies)
     result = forecast_document(read(opts["snapshot"]), settings, policies, opts["until"], opts["days"], opts["every_day"])
-    run = ForecastRun(TOOL_NAME, __version__, policies.digest, len(policies.policies), result)
+    run = ForecastRun(*run_header(policies), result)
     fmt = opts["fmt"] or (config.format if config.format in FORECAST_REPORTERS else "text")
     output = opts["output"]
     write_output(FORECAST_REPORTERS[fmt](run, use_color() and output is None), output)

@@ -108,14 +108,15 @@ def as_of_option(fn: Any) -> Any:
     )(fn)
 
 
-def load(config_path: str | None, policy_dirs: tuple[str, ...]) -> tuple[Any, Any]:
-    """The configuration and the policy set it and the command line name."""
+def load(config_path: str | None, policy_dirs: tuple[str, ...], tracking: bool = False) -> tuple[Any, Any]:
+    """The configuration and the policy set it and the command line name (`tracking`: compiled
+    for a forecast, rules/policy_set.py)."""
     from wxcc_policy.commands.config import DEFAULT_CONFIG, load_config
     from wxcc_policy.rules.policy_set import load_policy_set
 
     config = load_config(Path(config_path or DEFAULT_CONFIG), explicit=config_path is not None)
     dirs = [*config.policy_dirs, *(Path(d) for d in policy_dirs)]
-    return config, load_policy_set(distinct_dirs(dirs))
+    return config, load_policy_set(distinct_dirs(dirs), tracking)
 
 
 def distinct_dirs(dirs: list[Path]) -> list[Path]:

@@ -81,11 +81,7 @@ def _checked(opts: dict[str, Any], stamp: str) -> dict[str, Any]:
     from wxcc_policy.reporters.portfolio.model import build, per_file
 
     horizon = opts["horizon"]
-    if horizon is not None:  # before the policies are compiled (lang/tracking.py)
-        from wxcc_policy.lang.tracking import install_builtin_tracking
-
-        install_builtin_tracking()
-    config, policies = load(opts["config_path"], opts["policy_dirs"])
+    config, policies = load(opts["config_path"], opts["policy_dirs"], tracking=horizon is not None)
     settings = check_settings(opts, config, policies)
     risk = load_accepted_risk(opts, config, policies)
     run, extras = run_many(opts, settings, policies, extra=per_file(horizon))

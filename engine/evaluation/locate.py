@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wxcc_policy.errors import EvalFailure
-from wxcc_policy.evaluation.evaluator import RawFinding
+from wxcc_policy.evaluation.raw_findings import RawFinding
 from wxcc_policy.evaluation.results import Finding
 from wxcc_policy.inputs.documents import Document
 from wxcc_policy.inputs.pointers import PointerIndex, split_pointer
