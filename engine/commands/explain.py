@@ -31,13 +31,18 @@ def explain(
 ) -> None:
     """Show a policy's documentation, or why it fired (or did not) on a snapshot."""
     from wxcc_policy.commands.config import policy_parameters
-    from wxcc_policy.commands.explanation import explain_findings, explain_policy
+    from wxcc_policy.evaluation.explanation import NotExplained, explain_snapshot, find_policy
+    from wxcc_policy.reporters.explanation import render_policy, render_text
+    from wxcc_policy.reporters.explanation_json import render_json
 
     config, loaded = load(config_path, policy_dirs)
     params = policy_parameters(loaded, config)
     if snapshot is None:
-        click.echo(explain_policy(loaded, policy_id, params), nl=False)
+        click.echo(render_policy(find_policy(loaded, policy_id), params[policy_id], loaded.entries), nl=False)
         return
-    text, code = explain_findings(loaded, policy_id, params, Path(snapshot), key, as_of, fmt, config.limits)
-    click.echo(text, nl=False, err=code != 0)  # a diagnostic (no such key, an invalid snapshot) is not a report
-    sys.exit(code)
+    explained = explain_snapshot(loaded, policy_id, params, Path(snapshot), key, as_of, config.limits)
+    if isinstance(explained, NotExplained):  # a diagnostic (no such key, an invalid snapshot) is not a report
+        click.echo(explained.message, nl=False, err=True)
+        sys.exit(1)
+    click.echo({"text": render_text, "json": render_json}[fmt](explained), nl=False)
+    sys.exit(0)

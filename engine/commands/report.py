@@ -78,7 +78,8 @@ def _report(opts: dict[str, Any]) -> int:
 
 def _checked(opts: dict[str, Any], stamp: str) -> dict[str, Any]:
     from wxcc_policy.commands.accepted_risk import apply_accepted_risk, load_accepted_risk
-    from wxcc_policy.reporters.portfolio.model import build, per_file
+    from wxcc_policy.evaluation.report_extras import per_file
+    from wxcc_policy.reporters.portfolio.model import build
 
     horizon = opts["horizon"]
     config, policies = load(opts["config_path"], opts["policy_dirs"], tracking=horizon is not None)
@@ -91,7 +92,7 @@ def _checked(opts: dict[str, Any], stamp: str) -> dict[str, Any]:
 
 
 def _merged(opts: dict[str, Any], stamp: str) -> dict[str, Any]:
-    from wxcc_policy.reporters.portfolio.model import merge
+    from wxcc_policy.evaluation.report_merge import merge
 
     ignored = [flag for name, flag in MERGE_IGNORES.items() if opts.get(name) not in (None, False, ())]
     if ignored:
