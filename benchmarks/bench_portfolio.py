@@ -37,7 +37,7 @@ LOAD_ALL = "import json, sys, pathlib\nfor p in sorted(pathlib.Path(sys.argv[1])
 READ_VALIDATE_ALL = (
     "import gc, sys, pathlib\n"
     "from wxcc_policy.inputs.discovery import discover\n"
-    "from wxcc_policy.inputs.sources import read_document\n"
+    "from wxcc_policy.inputs.documents import read_document\n"
     "from wxcc_policy.validation.schemas import violations\n"
     "gc.disable()\n"
     "for path, shown in discover([sys.argv[1]]):\n"

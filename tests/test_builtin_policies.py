@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from conftest import ROOT, run_cli
 
-from wxcc_policy.commands.policy_tests import run_test_files
+from wxcc_policy.evaluation.policy_tests import run_test_files
 from wxcc_policy.rules.policy_set import load_policy_set
 
 CASES = ROOT / "tests" / "policies"

@@ -298,7 +298,7 @@ def test_tracing_does_not_change_the_findings() -> None:
     """The traced run (general loop) and the plain one (bulk path) find the same."""
     from wxcc_policy.evaluation.evaluator import evaluate
     from wxcc_policy.evaluation.tracer import Tracer
-    from wxcc_policy.inputs.sources import read_document
+    from wxcc_policy.inputs.documents import read_document
     from wxcc_policy.rules.policy_set import load_policy_set
 
     policies = load_policy_set()

@@ -17,9 +17,11 @@ from hypothesis import strategies as st
 from wxcc_policy.commands.config import Config, policy_parameters
 from wxcc_policy.evaluation.forecast import Forecast, forecast_document, load_tracking_policy_set
 from wxcc_policy.evaluation.pipeline import CheckSettings, select_policies
-from wxcc_policy.inputs.sources import parse_text
+from wxcc_policy.inputs.documents import parse_text
+from wxcc_policy.inputs.readers import JSON
 from wxcc_policy.lang import builtins
-from wxcc_policy.lang.tracking import Horizon, install_builtin_tracking
+from wxcc_policy.lang.tracking import Horizon, tracking_builtins
+from wxcc_policy.rules.policy_set import load_policy_set
 
 TEST_POLICIES = ROOT / "tests" / "data" / "forecast-policies"
 CAPTURED = dt.date(2026, 11, 20)
@@ -31,7 +33,7 @@ def _settings(policies: Any, as_of: str | None = None, skip: tuple[str, ...] = (
 
 
 def _both(doc: dict[str, Any], policies: Any, days: int, skip: tuple[str, ...] = ()) -> tuple[Forecast, Forecast]:
-    document = parse_text(json.dumps(doc, indent=2), "tenant.json", "", yaml_syntax=False)
+    document = parse_text(json.dumps(doc, indent=2), "tenant.json", "", JSON)
     chosen = _settings(policies, skip=skip)
     fast = forecast_document(document, chosen, policies, days=days)
     brute = forecast_document(document, chosen, policies, days=days, every_day=True)
@@ -143,7 +145,6 @@ def test_reordering_users_changes_nothing(builtin_policies: Any) -> None:
 
 
 def _horizon(days: int = 400) -> Horizon:
-    install_builtin_tracking()
     return Horizon([_day(i) for i in range(days + 1)])
 
 
@@ -162,7 +163,7 @@ def test_comparisons_record_the_days_their_outcome_changes() -> None:
 
 def test_derived_values_keep_tracking() -> None:
     horizon = _horizon()
-    impl = {name: spec.impl for name, spec in builtins.BUILTINS.items()}
+    impl = {name: spec.impl for name, spec in tracking_builtins().items()}
     as_of = horizon.as_of(0)
     assert impl["addDays"]({}, as_of, 30) <= "2026-12-31"
     assert impl["month"]({}, as_of) != "2027-02"
@@ -179,6 +180,21 @@ def test_a_date_used_as_a_key_counts_every_day() -> None:
     horizon = _horizon(10)
     assert {horizon.as_of(0): 1}.get("2026-11-20") == 1
     assert len(horizon.critical_days()) == 10
+
+
+def test_a_tracked_and_a_plain_policy_set_live_in_one_process(builtin_policies: Any) -> None:
+    """Tracking is a compiler option, not a change to the built-in table: a plain set loaded
+    after a tracked one is plain, and each forecasts as it should."""
+    plain = load_policy_set()
+    assert builtin_policies.tracking and not plain.tracking
+    assert not any(getattr(spec.impl, "tracking", False) for spec in builtins.BUILTINS.values())
+    doc = json.loads((EXAMPLES / "acme-tenant.json").read_text())
+    tracked_fast, brute = _both(doc, builtin_policies, 365)
+    plain_fast, plain_brute = _both(doc, plain, 365)
+    assert tracked_fast.entries == brute.entries == plain_brute.entries and tracked_fast.upcoming
+    assert tracked_fast.evaluation_days < brute.evaluation_days
+    # Untracked built-ins do not pass the date's records on: the fast method sees fewer days.
+    assert plain_fast.evaluation_days < tracked_fast.evaluation_days
 
 
 # -- the command -------------------------------------------------------------------------------

@@ -102,10 +102,7 @@ def test_each_builtin_carries_its_arity_result_type_and_doc() -> None:
 
 
 def test_errors_share_one_located_base() -> None:
-    from wxcc_policy.lang.compiler import CompileProblem
-    from wxcc_policy.lang.lexer import SyntaxProblem
-    from wxcc_policy.lang.values import EvalError
-    from wxcc_policy.rules.model import EvalFailure
+    from wxcc_policy.errors import CompileProblem, EvalError, EvalFailure, SyntaxProblem
 
     for cls in (errors.InputError, errors.UsageError, SyntaxProblem, CompileProblem, EvalError, EvalFailure):
         assert issubclass(cls, errors.LocatedError)

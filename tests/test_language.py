@@ -8,12 +8,10 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES, run_cli
 
-from wxcc_policy.errors import UsageError
-from wxcc_policy.lang.compiler import CompileProblem, Compiler, Namespace
-from wxcc_policy.lang.lexer import SyntaxProblem
+from wxcc_policy.errors import CompileProblem, EvalError, SyntaxProblem, UsageError
+from wxcc_policy.lang.compiler import Compiler, Namespace
 from wxcc_policy.lang.parser import parse_expression
 from wxcc_policy.lang.shapes import Shapes
-from wxcc_policy.lang.values import EvalError
 from wxcc_policy.rules.policy_set import load_policy_set
 from wxcc_policy.validation.schemas import load_schema
 

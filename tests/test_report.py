@@ -277,7 +277,7 @@ def test_documents_are_released_after_each_file(portfolio) -> None:
     in a reference cycle: otherwise memory grows with the number of files."""
     from wxcc_policy.evaluation.parallel import run_files
     from wxcc_policy.evaluation.pipeline import CheckSettings
-    from wxcc_policy.reporters.portfolio.model import per_file
+    from wxcc_policy.evaluation.report_extras import per_file
     from wxcc_policy.rules.policy_set import load_policy_set
 
     policies = load_policy_set()

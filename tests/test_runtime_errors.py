@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from conftest import EXAMPLES, run_cli
 
+from wxcc_policy.errors import EvalError
 from wxcc_policy.lang.builtins import BUILTINS
 from wxcc_policy.lang.compiler import Compiler, Namespace
 from wxcc_policy.lang.parser import parse_expression
 from wxcc_policy.lang.shapes import Shapes
-from wxcc_policy.lang.values import EvalError
 
 ACME = str(EXAMPLES / "acme-tenant.json")
 

@@ -81,7 +81,7 @@ def _write_baseline(text: str, path: Path, updating: bool) -> None:
     if not updating:
         write_output(text, str(path))
         return
-    from wxcc_policy.inputs.read_files import files_read
+    from wxcc_policy.inputs.files_read import files_read
     from wxcc_policy.reporters.output_files import refuse_inputs, write_report
 
     refuse_inputs(path, [p for p in files_read() if not _same_file(p, path)])

@@ -7,10 +7,9 @@ from typing import Any, NamedTuple
 
 from wxcc_policy.errors import UsageError
 from wxcc_policy.evaluation.waivers import DEFAULT_MAX_DAYS, DEFAULT_WARNING_DAYS, WaiverRule, waivers_in
-from wxcc_policy.inputs.yaml_files import YamlFile, read_yaml_file
+from wxcc_policy.inputs.config_files import YamlFile, read_yaml_file
 from wxcc_policy.lang.budget import Limits
-from wxcc_policy.lang.shapes import did_you_mean
-from wxcc_policy.rules.parameters import parameter_problem
+from wxcc_policy.rules.parameters import parameter_values
 from wxcc_policy.rules.policy_set import PolicySet
 from wxcc_policy.validation.schemas import check_file
 
@@ -66,21 +65,4 @@ def _waiver_settings(file: YamlFile) -> dict[str, Any]:
 
 def policy_parameters(policies: PolicySet, config: Config) -> dict[str, dict[str, Any]]:
     """Parameter values per policy id: defaults, overridden by the configuration."""
-    declared = {p.name: p for policy in policies.policies for p in policy.info.parameters}
-    for name, value in config.parameters.items():
-        where = config.file.where(("parameters", name)) if config.file else ""
-        if name not in declared:
-            raise UsageError(f"no loaded policy has a parameter {name!r}{did_you_mean(name, declared)}", where)
-        for policy in policies.policies:
-            for param in policy.info.parameters:
-                if param.name == name:
-                    _check_value(param.schema, value, f"{name} (of {policy.info.id})", where)
-    return {
-        policy.info.id: {p.name: config.parameters.get(p.name, p.default) for p in policy.info.parameters} for policy in policies.policies
-    }
-
-
-def _check_value(schema: dict[str, Any], value: Any, name: str, where: str) -> None:
-    problem = parameter_problem(schema, value)
-    if problem:
-        raise UsageError(f"parameter {name}: {problem}", where)
+    return parameter_values(policies.policies, config.parameters, config.file)

@@ -9,6 +9,7 @@ import click
 
 from wxcc_policy.commands.options import as_of_for, config_option, policy_dir_option
 from wxcc_policy.commands.session import RunOptions, Session
+from wxcc_policy.reporters import EXPLAIN
 
 
 @click.command()
@@ -16,7 +17,7 @@ from wxcc_policy.commands.session import RunOptions, Session
 @click.argument("snapshot", required=False)
 @click.option("--key", help="Explain only the finding with this key.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="json: schemas/explanation.schema.json (with a snapshot)."
+    "--format", "fmt", type=click.Choice(EXPLAIN.names), default="text", help="json: schemas/explanation.schema.json (with a snapshot)."
 )
 @as_of_for("the snapshot's capturedAt")
 @config_option
@@ -31,13 +32,17 @@ def explain(
     policy_dirs: tuple[str, ...],
 ) -> None:
     """Show a policy's documentation, or why it fired (or did not) on a snapshot."""
-    from wxcc_policy.commands.explanation import explain_findings, explain_policy
+    from wxcc_policy.evaluation.explanation import NotExplained, explain_snapshot, find_policy
+    from wxcc_policy.reporters.explanation import render_policy
 
     session = Session(RunOptions(config_path=config_path, policy_dirs=policy_dirs))
     config, loaded, params = session.config, session.policies, session.parameters
     if snapshot is None:
-        click.echo(explain_policy(loaded, policy_id, params), nl=False)
+        click.echo(render_policy(find_policy(loaded, policy_id), params[policy_id], loaded.entries), nl=False)
         return
-    text, code = explain_findings(loaded, policy_id, params, Path(snapshot), key, as_of, fmt, config.limits)
-    click.echo(text, nl=False, err=code != 0)  # a diagnostic (no such key, an invalid snapshot) is not a report
-    sys.exit(code)
+    explained = explain_snapshot(loaded, policy_id, params, Path(snapshot), key, as_of, config.limits)
+    if isinstance(explained, NotExplained):  # a diagnostic (no such key, an invalid snapshot) is not a report
+        click.echo(explained.message, nl=False, err=True)
+        sys.exit(1)
+    click.echo(EXPLAIN.renderer(fmt)(explained), nl=False)
+    sys.exit(0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
@@ -18,9 +18,6 @@ from wxcc_policy.commands.options import (
 from wxcc_policy.commands.session import RunOptions, Session, finish
 from wxcc_policy.errors import UsageError
 from wxcc_policy.reporters import FORECAST
-
-if TYPE_CHECKING:
-    from wxcc_policy.rules.policy_set import PolicySet
 
 
 @click.command()
@@ -43,20 +40,13 @@ def forecast(snapshot: str, until: str | None, days: int | None, every_day: bool
 
 def _forecast(session: Session, until: str | None, days: int | None, every_day: bool) -> int:
     from wxcc_policy.evaluation.change import read
-    from wxcc_policy.evaluation.forecast import forecast_document
-    from wxcc_policy.reporters.forecast_report import ForecastRun
+    from wxcc_policy.evaluation.forecast import ForecastRun, forecast_document
+    from wxcc_policy.evaluation.run_header import run_header
 
     if (until is None) == (days is None):
         raise UsageError("give the horizon as exactly one of --until DATE or --days N")
     settings, policies = session.settings, session.policies
     result = forecast_document(read(session.options.paths[0]), settings, policies, until, days, every_day)
-    run = ForecastRun(*_header(policies), result)
+    run = ForecastRun(*run_header(policies), result)
     session.emit(FORECAST.renderer(session.format_name(FORECAST))(run, session.color))
     return run.exit_code
-
-
-def _header(policies: PolicySet) -> tuple[str, str, str, int]:
-    from wxcc_policy import __version__
-    from wxcc_policy.evaluation.pipeline import TOOL_NAME
-
-    return TOOL_NAME, __version__, policies.digest, len(policies.policies)

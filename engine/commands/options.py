@@ -40,7 +40,7 @@ def use_color() -> bool:
 
 def start_run() -> None:
     """Each run (each main() call) guards its own inputs against its output."""
-    from wxcc_policy.inputs.read_files import forget_reads
+    from wxcc_policy.inputs.files_read import forget_reads
 
     forget_reads()
 
@@ -52,7 +52,7 @@ def write_output(text: str | Iterable[str], output: str | None) -> None:
     if output is None or output == "-":  # `-o -`: standard output, as for inputs
         write_stdout(text)
         return
-    from wxcc_policy.inputs.read_files import files_read
+    from wxcc_policy.inputs.files_read import files_read
     from wxcc_policy.reporters.output_files import refuse_inputs, write_report
 
     refuse_inputs(Path(output), files_read())

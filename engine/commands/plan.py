@@ -76,7 +76,7 @@ def paired_changes(paths: tuple[str, ...]) -> list[tuple[str, str]]:
 
 
 def is_change_file(path: Path) -> bool:
-    from wxcc_policy.inputs.sources import CHANGE_FILE_SUFFIXES
+    from wxcc_policy.inputs.discovery import CHANGE_FILE_SUFFIXES
 
     return path.name.lower().endswith(CHANGE_FILE_SUFFIXES)
 

@@ -76,7 +76,8 @@ def _report(options: RunOptions, merge: bool) -> int:
 
 
 def _checked(session: Session, stamp: str) -> dict[str, Any]:
-    from wxcc_policy.reporters.portfolio.model import build, per_file
+    from wxcc_policy.evaluation.report_extras import per_file
+    from wxcc_policy.reporters.portfolio.model import build
 
     options, settings = session.options, session.settings
     risk = session.accepted_risk()
@@ -87,7 +88,7 @@ def _checked(session: Session, stamp: str) -> dict[str, Any]:
 
 
 def _merged(options: RunOptions, stamp: str) -> dict[str, Any]:
-    from wxcc_policy.reporters.portfolio.model import merge
+    from wxcc_policy.evaluation.report_merge import merge
 
     ignored = [flag for name, flag in MERGE_IGNORES.items() if getattr(options, name) not in (None, False, ())]
     if ignored:

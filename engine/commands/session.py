@@ -84,12 +84,8 @@ class Session:
     def policies(self) -> PolicySet:
         from wxcc_policy.rules.policy_set import load_policy_set
 
-        if self._tracking:  # before the policies are compiled (lang/tracking.py)
-            from wxcc_policy.lang.tracking import install_builtin_tracking
-
-            install_builtin_tracking()
         dirs = [*self.config.policy_dirs, *(Path(d) for d in self.options.policy_dirs)]
-        return load_policy_set(distinct_dirs(dirs))
+        return load_policy_set(distinct_dirs(dirs), tracking=self._tracking)
 
     @cached_property
     def parameters(self) -> dict[str, dict[str, Any]]:

@@ -8,20 +8,21 @@ import click
 
 from wxcc_policy.commands.options import config_option, policy_dir_option
 from wxcc_policy.commands.session import RunOptions, Session
+from wxcc_policy.reporters import TEST
 
 
 @click.command("test")
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="text: a line per case; json: for tools [default: text]."
+    "--format", "fmt", type=click.Choice(TEST.names), default="text", help="text: a line per case; json: for tools [default: text]."
 )
 @config_option
 @policy_dir_option
 def test_command(paths: tuple[str, ...], fmt: str, config_path: str | None, policy_dirs: tuple[str, ...]) -> None:
     """Run policy test files (*.test.yaml, or directories of them)."""
-    from wxcc_policy.commands.policy_tests import render_tests, run_test_files
+    from wxcc_policy.evaluation.policy_tests import run_test_files
 
     session = Session(RunOptions(config_path=config_path, policy_dirs=policy_dirs))
     report = run_test_files(paths, session.policies, session.config.limits)
-    click.echo(render_tests(report, fmt), nl=False)
+    click.echo(TEST.renderer(fmt)(report), nl=False)
     sys.exit(0 if report.passed else 1)

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from wxcc_policy.errors import UsageError
 from wxcc_policy.evaluation.results import FileResult, FileResults, Finding, Notice, RunResult
-from wxcc_policy.inputs.sources import ParseFailure, read_document
+from wxcc_policy.inputs.documents import ParseFailure, read_document
 from wxcc_policy.validation.schemas import violations
 
 BASELINE_VERSION = "1"

@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from wxcc_policy import __version__
 from wxcc_policy.errors import UsageError
-from wxcc_policy.evaluation.pipeline import TOOL_NAME, CheckSettings, check_document, rule_infos
+from wxcc_policy.evaluation.pipeline import CheckSettings, check_document, rule_infos
 from wxcc_policy.evaluation.results import SEVERITY_RANK, FileResult, Finding, Located, RuleInfo, RunResult
+from wxcc_policy.evaluation.run_header import run_header
+from wxcc_policy.inputs.documents import Document, ParseFailure, read_document
 from wxcc_policy.inputs.patches import AppliedChange, PatchError, apply_change, prefixes
-from wxcc_policy.inputs.sources import Document, ParseFailure, read_document
 from wxcc_policy.rules.policy_set import PolicySet
 from wxcc_policy.validation.schemas import violations
 
@@ -74,8 +74,7 @@ class ChangeRun(NamedTuple):
 
 def change_run(settings: CheckSettings, policies: PolicySet, gate: str, changes: tuple[ChangeResult, ...]) -> ChangeRun:
     """The run of `diff` or `plan` over its changes, with the header every result carries."""
-    header = (TOOL_NAME, __version__, policies.digest, len(policies.policies))
-    return ChangeRun(*header, settings.fail_on, gate, changes, rule_infos(settings, policies))
+    return ChangeRun(*run_header(policies), settings.fail_on, gate, changes, rule_infos(settings, policies))
 
 
 def classify(before: FileResult, after: FileResult) -> tuple[ChangeEntry, ...]:

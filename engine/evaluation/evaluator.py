@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
+from wxcc_policy.errors import EvalError, EvalFailure
+from wxcc_policy.evaluation.raw_findings import RawFinding
 from wxcc_policy.lang.names import PARAMS
 from wxcc_policy.lang.runtime import Runtime
 from wxcc_policy.lang.speedups import failing_items
-from wxcc_policy.lang.values import EvalError
 from wxcc_policy.rules.expressions import RUNTIME_FAULTS, fault_failure
-from wxcc_policy.rules.model import Env, EvalFailure, Fn, Loop, Policy, PolicyInfo
+from wxcc_policy.rules.model import Env, Fn, Loop, Policy
 
 if TYPE_CHECKING:
     from wxcc_policy.evaluation.tracer import Tracer
-
-
-class RawFinding(NamedTuple):
-    """A finding before it is located: `target` is the document element it is about."""
-
-    policy: PolicyInfo
-    target: Any
-    field: str | None
-    entity: str
-    message: str
-    env: dict[str, Any]  # the bindings that made it fire, for `explain`
 
 
 def policy_env(policy: Policy, runtime: Runtime, params: dict[str, Any], tracer: Tracer | None = None) -> Env:

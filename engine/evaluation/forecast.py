@@ -13,17 +13,18 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from wxcc_policy.errors import UsageError
-from wxcc_policy.evaluation.evaluator import RawFinding, evaluate
+from wxcc_policy.errors import EvalFailure, UsageError
+from wxcc_policy.evaluation.evaluator import evaluate
 from wxcc_policy.evaluation.locate import locate_pairs
 from wxcc_policy.evaluation.pipeline import CheckSettings, check_document
+from wxcc_policy.evaluation.raw_findings import RawFinding
 from wxcc_policy.evaluation.results import FileResult, FileResults, Finding, RunResult
 from wxcc_policy.inputs.discovery import discover
-from wxcc_policy.inputs.sources import Document, ParseFailure, read_document
+from wxcc_policy.inputs.documents import Document, ParseFailure, read_document
 from wxcc_policy.lang.runtime import Runtime
-from wxcc_policy.lang.tracking import Horizon, TrackingRuntime, install_builtin_tracking
+from wxcc_policy.lang.tracking import Horizon, TrackingRuntime
 from wxcc_policy.lang.values import render
-from wxcc_policy.rules.model import EvalFailure, Policy
+from wxcc_policy.rules.model import Policy
 from wxcc_policy.rules.policy_set import PolicySet
 
 
@@ -42,6 +43,20 @@ class Forecast(NamedTuple):
     @property
     def upcoming(self) -> tuple[ForecastEntry, ...]:
         return tuple(e for e in self.entries if e.since is not None)
+
+
+class ForecastRun(NamedTuple):
+    """A forecast with the run header (evaluation/run_header.py): what `forecast` reports."""
+
+    tool: str
+    version: str
+    policy_digest: str
+    policy_count: int
+    forecast: Forecast
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.forecast.file.invalid else 0
 
 
 def horizon_end(as_of: str, until: str | None, days: int | None, where: str = "") -> str:
@@ -63,7 +78,7 @@ def forecast_document(
 ) -> Forecast:
     """Forecast one snapshot from its evaluation date (settings.as_of or its own) to
     `until` (or `days` later). The policy set must be compiled after
-    `install_builtin_tracking()` (see `load_tracking_policy_set`)."""
+    tracking (`load_policy_set(..., tracking=True)`)."""
     today = check_document(document, settings, policies)
     if today.invalid or not isinstance(document, Document) or today.as_of is None:
         return Forecast(today, None)
@@ -78,8 +93,7 @@ def forecast_document(
 def load_tracking_policy_set(policy_dirs: Any = ()) -> PolicySet:
     from wxcc_policy.rules.policy_set import load_policy_set
 
-    install_builtin_tracking()
-    return load_policy_set(policy_dirs)
+    return load_policy_set(policy_dirs, tracking=True)
 
 
 class _Seen(NamedTuple):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from wxcc_policy.errors import EvalFailure
-from wxcc_policy.evaluation.evaluator import RawFinding
+from wxcc_policy.evaluation.raw_findings import RawFinding
 from wxcc_policy.evaluation.results import Finding
+from wxcc_policy.inputs.documents import Document
 from wxcc_policy.inputs.pointers import PointerIndex, split_pointer
-from wxcc_policy.inputs.sources import Document
 
 
 def locate(document: Document, raw: list[RawFinding], subject: str) -> tuple[Finding, ...]:

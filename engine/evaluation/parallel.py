@@ -19,7 +19,7 @@ from wxcc_policy.evaluation.pipeline import CheckSettings, check_document, check
 from wxcc_policy.evaluation.results import FileResult, FileResults, RunResult
 from wxcc_policy.evaluation.spool import Spool
 from wxcc_policy.inputs.discovery import discover
-from wxcc_policy.inputs.sources import Document, read_document
+from wxcc_policy.inputs.documents import Document, read_document
 from wxcc_policy.rules.policy_set import PolicySet
 
 # What a caller may compute from a document while it is still in memory (the report's

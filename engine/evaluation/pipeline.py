@@ -7,21 +7,20 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from wxcc_policy import __version__
-from wxcc_policy.errors import LocatedError, UsageError
-from wxcc_policy.evaluation.evaluator import RawFinding, evaluate
+from wxcc_policy.errors import EvalFailure, LocatedError, UsageError
+from wxcc_policy.evaluation.evaluator import evaluate
 from wxcc_policy.evaluation.locate import locate
+from wxcc_policy.evaluation.raw_findings import RawFinding
 from wxcc_policy.evaluation.results import FileResult, FileResults, Located, RuleInfo, RunResult, SchemaError
+from wxcc_policy.evaluation.run_header import run_header
 from wxcc_policy.inputs.discovery import discover
-from wxcc_policy.inputs.sources import Document, ParseFailure, read_document
+from wxcc_policy.inputs.documents import Document, ParseFailure, read_document
 from wxcc_policy.lang.budget import Limits
 from wxcc_policy.lang.names import AS_OF
 from wxcc_policy.lang.values import render
-from wxcc_policy.rules.model import EvalFailure, PolicyInfo
+from wxcc_policy.rules.model import PolicyInfo
 from wxcc_policy.rules.policy_set import DEFAULT_LIMITS, PolicySet
 from wxcc_policy.validation.schemas import violations
-
-TOOL_NAME = "wxcc-policy"
 
 
 class CheckSettings(NamedTuple):
@@ -53,7 +52,7 @@ def run_check(settings: CheckSettings, policies: PolicySet) -> RunResult:
 def run_result(settings: CheckSettings, policies: PolicySet, results: Sequence[FileResult]) -> RunResult:
     """The run from its per-file results (checked here, or in worker processes: evaluation/parallel.py)."""
     rules = rule_infos(settings, policies)
-    return RunResult(TOOL_NAME, __version__, policies.digest, len(policies.policies), settings.fail_on, results, rules=rules)
+    return RunResult(*run_header(policies), settings.fail_on, results, rules=rules)
 
 
 def rule_infos(settings: CheckSettings, policies: PolicySet) -> tuple[RuleInfo, ...]:

@@ -95,13 +95,15 @@ class Tally(NamedTuple):
 
     @staticmethod
     def of(results: Iterable[FileResult]) -> Tally:
-        findings: Counter[tuple[str, bool, bool]] = Counter()
-        invalid = eval_errors = 0
+        counted = Tally(Counter(), 0, 0)
         for result in results:
-            findings.update((f.severity, f.waived, f.counts) for f in result.findings)
-            invalid += result.invalid
-            eval_errors += result.eval_error is not None
-        return Tally(findings, invalid, eval_errors)
+            counted = counted.plus(result)
+        return counted
+
+    def plus(self, result: FileResult) -> Tally:
+        """This tally with one more result (its finding counter is updated in place)."""
+        self.findings.update((f.severity, f.waived, f.counts) for f in result.findings)
+        return Tally(self.findings, self.invalid + result.invalid, self.eval_errors + (result.eval_error is not None))
 
 
 class FileResults(Spool[FileResult]):
@@ -109,18 +111,15 @@ class FileResults(Spool[FileResult]):
     counted as they are added."""
 
     def __init__(self, results: Iterable[FileResult] = ()) -> None:
-        self._tally: Counter[tuple[str, bool, bool]] = Counter()
-        self._invalid = self._eval_errors = 0
+        self._tally = Tally(Counter(), 0, 0)
         super().__init__(results)
 
     def append(self, result: FileResult) -> None:
         super().append(result)
-        self._tally.update((f.severity, f.waived, f.counts) for f in result.findings)
-        self._invalid += result.invalid
-        self._eval_errors += result.eval_error is not None
+        self._tally = self._tally.plus(result)
 
     def tally(self) -> Tally:
-        return Tally(self._tally, self._invalid, self._eval_errors)
+        return self._tally
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (FileResults, (tuple(self),))

@@ -11,12 +11,10 @@ each once per run however often it is used. Nothing here re-evaluates anything.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
+from wxcc_policy.evaluation.raw_findings import RawFinding
 from wxcc_policy.lang.runtime import Runtime
-
-if TYPE_CHECKING:
-    from wxcc_policy.evaluation.evaluator import RawFinding
 
 _SCALARS = (str, int, float, bool, type(None))
 _PENDING = object()  # the value of a derived value still being computed

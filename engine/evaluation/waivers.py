@@ -19,9 +19,9 @@ from typing import Any, NamedTuple
 
 from wxcc_policy.errors import UsageError
 from wxcc_policy.evaluation.results import FileResult, FileResults, Finding, Notice, RunResult, Waiver
+from wxcc_policy.inputs.config_files import YamlFile, read_yaml_file
 from wxcc_policy.inputs.pointers import split_pointer
 from wxcc_policy.inputs.positions import line_columns
-from wxcc_policy.inputs.yaml_files import YamlFile, read_yaml_file
 from wxcc_policy.inputs.yaml_reader import node_at
 from wxcc_policy.lang.shapes import did_you_mean
 from wxcc_policy.validation.schemas import violations

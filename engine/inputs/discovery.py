@@ -7,18 +7,15 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from wxcc_policy.errors import UsageError
-from wxcc_policy.inputs.read_files import note_read
-from wxcc_policy.inputs.sources import (
-    CHANGE_FILE_SUFFIXES,
-    DOCUMENT_SUFFIXES,
-    STDIN,
-    TEST_FILE_SUFFIXES,
-    is_own_report,
-    shown_path,
-    stdin_bytes,
-)
+from wxcc_policy.inputs.documents import is_own_report
+from wxcc_policy.inputs.file_bytes import STDIN, shown_path, stdin_bytes
+from wxcc_policy.inputs.files_read import note_read
+from wxcc_policy.inputs.readers import DOCUMENT_SUFFIXES, READERS, suffix_patterns
 
-SKIPPED = "hidden files, *.test.yaml files, *.change.json|yaml|yml files, non-regular files and this tool's own reports are skipped"
+TEST_FILE_SUFFIXES = (".test.yaml", ".test.yml")  # policy test files: never snapshots, never policies
+CHANGE_FILE_SUFFIXES = tuple(f".change{suffix}" for suffix in DOCUMENT_SUFFIXES)  # `plan --paired` change files: never snapshots
+_CHANGE_FILES = "*.change." + "|".join(suffix[1:] for suffix in DOCUMENT_SUFFIXES)
+SKIPPED = f"hidden files, *.test.yaml files, {_CHANGE_FILES} files, non-regular files and this tool's own reports are skipped"
 
 
 def discover(paths: Iterable[str]) -> Iterator[tuple[Path, str]]:
@@ -37,7 +34,7 @@ def discover(paths: Iterable[str]) -> Iterator[tuple[Path, str]]:
         elif path.is_dir():
             found = list(_documents_under(path))
             if not found:
-                raise UsageError(f"no snapshot found under {shown_path(given)} (*.json, *.yaml, *.yml; {SKIPPED})", shown_path(given))
+                raise UsageError(f"no snapshot found under {shown_path(given)} ({suffix_patterns()}; {SKIPPED})", shown_path(given))
             yield from found
         elif os.path.lexists(path):  # a file, or something that is not one: its result says which
             note_read(path)
@@ -50,7 +47,7 @@ def _documents_under(directory: Path) -> Iterator[tuple[Path, str]]:
     for found in sorted(directory.rglob("*")):
         relative = found.relative_to(directory).parts
         if (
-            found.suffix.lower() in DOCUMENT_SUFFIXES
+            found.suffix.lower() in READERS
             and not found.name.endswith(TEST_FILE_SUFFIXES)
             and not found.name.lower().endswith(CHANGE_FILE_SUFFIXES)
             and not any(part.startswith(".") for part in relative)

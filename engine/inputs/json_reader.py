@@ -330,3 +330,9 @@ class JsonLocator:
             if text[pos] == "]":
                 return offsets, pos + 1
             pos = ws(text, pos + 1).end()  # type: ignore[union-attr]
+
+
+def read_json(text: str) -> tuple[Any, JsonLocator]:
+    """The reader of `.json` files (inputs/readers.py): the value and its locator."""
+    data = parse_json(text)
+    return data, JsonLocator(text, data)

@@ -17,8 +17,8 @@ import json_merge_patch
 import jsonpatch
 import jsonpointer
 
+from wxcc_policy.inputs.documents import Document
 from wxcc_policy.inputs.pointers import PointerIndex, join_pointer, split_pointer
-from wxcc_policy.inputs.sources import Document
 
 
 class PatchError(Exception):

@@ -363,3 +363,9 @@ def _child(node: yaml.Node, part: str) -> yaml.Node | None:
         if found is not None:
             return found
     return None
+
+
+def read_yaml(text: str) -> tuple[Any, YamlLocator]:
+    """The reader of `.yaml` and `.yml` files (inputs/readers.py): the value and its locator."""
+    data, root = parse_yaml(text)
+    return data, YamlLocator(root)

@@ -18,9 +18,10 @@ from functools import lru_cache
 from itertools import compress
 from typing import Any, NamedTuple
 
+from wxcc_policy.errors import EvalError
 from wxcc_policy.lang import dates
 from wxcc_policy.lang.budget import budget_of
-from wxcc_policy.lang.values import EvalError, a_type, brief, hashable, render, sort_key
+from wxcc_policy.lang.values import a_type, brief, hashable, render, sort_key
 
 Env = dict[str, Any]
 _UNSET = object()

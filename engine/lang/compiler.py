@@ -8,17 +8,17 @@ equivalents for common forms come from lang/speedups.py.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, NoReturn
 
-from wxcc_policy.errors import CompileProblem
+from wxcc_policy.errors import CompileProblem, EvalError
 from wxcc_policy.lang import ast, speedups
 from wxcc_policy.lang.budget import budget_of
 from wxcc_policy.lang.builtins import BUILTINS, Builtin, Lam
 from wxcc_policy.lang.names import RUNTIME_KEY
 from wxcc_policy.lang.shapes import Shape, ShapeProblem, Shapes, did_you_mean, list_of, map_of, object_of
 from wxcc_policy.lang.speedups import HASHED, BulkFn, unhashable
-from wxcc_policy.lang.values import EvalError, a_type, brief, contains, hashable
+from wxcc_policy.lang.values import a_type, brief, contains, hashable
 
 __all__ = ["RUNTIME_KEY", "BulkFn", "CompileProblem", "Compiler", "Env", "Fn", "Namespace"]
 
@@ -43,12 +43,14 @@ class Namespace:
 
     `env_names` are read from the environment (document fields, engine values,
     a policy's definitions); `values` and `functions` are library definitions,
-    evaluated through the per-document runtime.
+    evaluated through the per-document runtime. `builtins` is the built-in table calls
+    are bound to at compile time (lang/tracking.py gives the forecast's).
     """
 
-    def __init__(self, shapes: Shapes, env_names: dict[str, Shape]) -> None:
+    def __init__(self, shapes: Shapes, env_names: dict[str, Shape], builtins: Mapping[str, Builtin] = BUILTINS) -> None:
         self.shapes = shapes
         self.env_names = env_names
+        self.builtins = builtins
         self.values: dict[str, Callable[[], Shape]] = {}
         self.functions: dict[str, tuple[tuple[str, ...], Callable[[], Shape]]] = {}
 
@@ -203,8 +205,8 @@ class Compiler:
 
     # -- calls ----------------------------------------------------------------------------
     def _call(self, node: ast.Call, scope: dict[str, Shape]) -> tuple[Fn, Shape]:
-        if node.name in BUILTINS:
-            return self._builtin(node, BUILTINS[node.name], scope)
+        if node.name in self.ns.builtins:
+            return self._builtin(node, self.ns.builtins[node.name], scope)
         if node.name in self.ns.functions:
             return self._library_call(node, scope)
         hint = did_you_mean(node.name, [*BUILTINS, *self.ns.functions])

@@ -11,7 +11,8 @@ import calendar
 import datetime as dt
 from typing import Any
 
-from wxcc_policy.lang.values import EvalError, a_type, brief
+from wxcc_policy.errors import EvalError
+from wxcc_policy.lang.values import a_type, brief
 
 _UTC = dt.timezone.utc
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import enum
 
+from wxcc_policy.errors import SyntaxProblem
 from wxcc_policy.lang.ast import (
     Binary,
     Call,
@@ -30,7 +31,7 @@ from wxcc_policy.lang.ast import (
     Unary,
     height,
 )
-from wxcc_policy.lang.lexer import SyntaxProblem, Token, TokenKind, tokenize
+from wxcc_policy.lang.lexer import Token, TokenKind, tokenize
 
 # Deeper expressions are refused with a located error instead of exhausting Python's
 # stack in the parser, the compiler or the evaluation (each level costs a few frames).

@@ -21,8 +21,9 @@ from itertools import compress
 from operator import attrgetter, not_
 from typing import Any
 
+from wxcc_policy.errors import EvalError
 from wxcc_policy.lang import ast
-from wxcc_policy.lang.values import EvalError, a_type, contains, hashable
+from wxcc_policy.lang.values import a_type, contains, hashable
 
 Env = dict[str, Any]
 Fn = Callable[[Env], Any]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from wxcc_policy.errors import SyntaxProblem
 from wxcc_policy.lang.ast import Node
 from wxcc_policy.lang.budget import budget_of
-from wxcc_policy.lang.lexer import SyntaxProblem, tokenize
+from wxcc_policy.lang.lexer import tokenize
 from wxcc_policy.lang.parser import Parser
 from wxcc_policy.lang.values import render
 

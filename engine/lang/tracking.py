@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import operator
 from collections.abc import Callable, Iterable
+from functools import cache
 from typing import Any
 
 from wxcc_policy.lang import builtins as builtin_module
@@ -403,14 +404,14 @@ def _tracking_builtin(impl: Callable[..., Any]) -> Callable[..., Any]:
     return apply
 
 
-def install_builtin_tracking() -> None:
-    """Make every built-in propagate series. Idempotent; to be called before policies are
-    compiled (the compiler binds built-ins at compile time). Without a tracked argument a
-    built-in behaves as before, at the cost of one test per call."""
-    table = builtin_module.BUILTINS
-    for name, spec in list(table.items()):
-        if not getattr(spec.impl, "tracking", False):
-            table[name] = spec._replace(impl=_tracking_builtin(spec.impl))
+@cache
+def tracking_builtins() -> dict[str, builtin_module.Builtin]:
+    """The built-in table with every built-in propagating series, for a compiler that
+    compiles a forecast's policies (`load_policy_set(..., tracking=True)`); the table
+    itself is left as it is, so a tracked and a plain policy set live side by side.
+    Without a tracked argument a built-in behaves as before, at the cost of one test per
+    call. One table per process: series keys name the wrapped functions."""
+    return {name: spec._replace(impl=_tracking_builtin(spec.impl)) for name, spec in builtin_module.BUILTINS.items()}
 
 
 class TrackingRuntime(Runtime):

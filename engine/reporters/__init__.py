@@ -3,7 +3,7 @@ function) plus one line here. The renderer's arguments are the subject's:
 
 - CHECK, CHANGE, FORECAST: `(run, color)`, a string or an iterator of pieces (a long report
   is rendered as it is written, never held whole);
-- EXPLAIN: `(explanation)`; CATALOG: `(policies, parameters)`; PORTFOLIO: `(portfolio)`.
+- EXPLAIN: `(explanation)`; CATALOG: `(policies, parameters)`; PORTFOLIO: `(portfolio)`; TEST: `(test report)`.
 """
 
 from __future__ import annotations
@@ -49,5 +49,6 @@ PORTFOLIO: Registry[Callable[[dict[str, Any]], Text]] = Registry(
         "json": "portfolio.json_portfolio:chunks",
     },
 )
-SUBJECTS = (CHECK, CHANGE, FORECAST, EXPLAIN, CATALOG, PORTFOLIO)
+TEST: Registry[Callable[[Any], str]] = Registry("test", {"text": "policy_tests:render_text", "json": "policy_tests:render_json"})
+SUBJECTS = (CHECK, CHANGE, FORECAST, EXPLAIN, CATALOG, PORTFOLIO, TEST)
 HUMAN_FORMATS = frozenset({"text", "github"})  # end with the summary line a CI log shows

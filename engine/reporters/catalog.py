@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from wxcc_policy.rules.model import Policy
@@ -73,10 +72,3 @@ def render_json(policies: PolicySet, params: Params) -> str:
         for p in policies.policies
     ]
     return json.dumps({"digest": policies.digest, "policies": rows}, indent=2, ensure_ascii=False) + "\n"
-
-
-CATALOG_FORMATS: dict[str, Callable[[PolicySet, Params], str]] = {
-    "text": render_lines,
-    "markdown": render_markdown,
-    "json": render_json,
-}

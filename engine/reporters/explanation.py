@@ -1,4 +1,5 @@
-"""`explain` output: what the evaluator's tracer recorded, laid out for people or tools.
+"""`explain` output: a policy's documentation, and what the evaluator's tracer recorded
+(evaluation/explanation.py), laid out for people (explanation_json.py: for tools).
 
 Each derived value is shown once per run. Those used by several findings (or by the
 policy's `define`s, or its outer loop's `in`) are listed first, numbered `#n`; a finding refers to them by
@@ -8,29 +9,18 @@ number, and shows inline only the derived values no other finding used. Terms (T
 
 from __future__ import annotations
 
+import json
 from typing import Any, NamedTuple
 
+from wxcc_policy.evaluation.explanation import Explanation
 from wxcc_policy.evaluation.results import Finding
-from wxcc_policy.evaluation.tracer import Binding, Derived, TracedFinding, Tracer
+from wxcc_policy.evaluation.tracer import Binding, Derived, TracedFinding
 from wxcc_policy.reporters.notation import notation
+from wxcc_policy.rules.library_use import library_names
 from wxcc_policy.rules.model import LibraryEntry, Policy
 
 TERMS_DOC = "docs/explain.md"
 MAX_PARTS_SHOWN = 50  # derived values listed under one derived value in text; JSON lists all
-
-
-class Explanation(NamedTuple):
-    """One traced evaluation of one policy over one snapshot, with its located findings."""
-
-    policy: Policy
-    file: str
-    subject: str
-    as_of: str
-    tracer: Tracer
-    findings: tuple[tuple[Finding, TracedFinding], ...]  # those shown (all, or the one --key names)
-    total: int  # findings of the run
-    entries: dict[str, LibraryEntry]
-    data: Any  # the snapshot's parsed document, for the pointers of the elements shown
 
 
 class Layout(NamedTuple):
@@ -268,3 +258,30 @@ def _why_none(ex: Explanation) -> str:
         why = "had no element" if count.examined == 0 else f"examined {count.examined:,} elements and its where selected none"
         return f"No finding: forEach level {level + 1} ({count.name}) {why}{outer}, so the condition was never checked."
     return f"No finding: the condition {condition} held for every one of the {checked:,} elements selected."
+
+
+def render_policy(policy: Policy, params: dict[str, Any], entries: dict[str, LibraryEntry]) -> str:
+    """A policy's documentation (`explain ID`): its texts, parameters with their values, the
+    library definitions it uses and its condition."""
+    i = policy.info
+    lines = [
+        f"{i.id} ({i.severity}): {i.title}",
+        "",
+        i.description,
+        "",
+        f"Rationale: {i.rationale}",
+        "",
+        f"Remediation: {i.remediation}",
+        "",
+        f"Source: {i.source}",
+    ]
+    if i.parameters:
+        lines += ["", "Parameters:"]
+        lines += [f"  {p.name} = {json.dumps(params[p.name])} (default {json.dumps(p.default)}): {p.description}" for p in i.parameters]
+    used = library_names(policy, entries)
+    if used:
+        lines += ["", "Uses these shared definitions:"]
+        lines += [f"  {signature(entries[n])}: {' '.join(entries[n].description.split())}" for n in used]
+    lines += ["", f"Condition checked: {policy.file.data['assert']}"]
+    lines += ["", f"Terms (T, [n], ...): {TERMS_DOC}."]
+    return "\n".join(lines) + "\n"

@@ -12,11 +12,10 @@ import json
 from typing import Any
 
 from wxcc_policy import __version__
+from wxcc_policy.evaluation.explanation import Explanation
 from wxcc_policy.evaluation.tracer import Binding, Derived
-from wxcc_policy.inputs.pointers import PointerIndex
 from wxcc_policy.reporters.explanation import (
     TERMS_DOC,
-    Explanation,
     Layout,
     condition_text,
     layout,
@@ -33,8 +32,8 @@ EXPLANATION_VERSION = "1"
 class _Values:
     """JSON values with snapshot elements replaced by their pointers."""
 
-    def __init__(self, data: Any) -> None:
-        self._index = PointerIndex(data)
+    def __init__(self, ex: Explanation) -> None:
+        self._index = ex.pointers()
 
     def encode(self, value: Any) -> Any:
         if isinstance(value, (dict, list)):
@@ -67,7 +66,7 @@ def render_json(ex: Explanation) -> str:
 
 def as_json(ex: Explanation) -> dict[str, Any]:
     plan = layout(ex)
-    values = _Values(ex.data)
+    values = _Values(ex)
     i = ex.policy.info
     return {
         "explanationVersion": EXPLANATION_VERSION,

@@ -3,25 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
-from wxcc_policy.evaluation.forecast import Forecast, ForecastEntry
+from wxcc_policy.evaluation.forecast import Forecast, ForecastEntry, ForecastRun
 from wxcc_policy.reporters.json_report import finding_fields, header, located, schema_errors
 from wxcc_policy.reporters.text_report import problem_lines
-
-
-class ForecastRun:
-    """What the reporters need besides the forecast: the tool and policy set."""
-
-    def __init__(self, tool: str, version: str, policy_digest: str, policy_count: int, forecast: Forecast) -> None:
-        self.tool, self.version = tool, version
-        self.policy_digest, self.policy_count = policy_digest, policy_count
-        self.forecast = forecast
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.forecast.file.invalid else 0
 
 
 def _when(entry: ForecastEntry, as_of: str | None) -> str:
@@ -105,10 +91,3 @@ def render_markdown(run: ForecastRun, color: bool = False) -> str:
             f"| {since} | {e.until or ''} | {f.severity} | {f.policy} | {f.line}:{f.column} `{_cell(f.pointer)}` | {_cell(f.message)} |"
         )
     return "\n".join(lines) + "\n"
-
-
-FORECAST_REPORTERS: dict[str, Callable[[ForecastRun, bool], str]] = {
-    "text": render_text,
-    "json": render_json,
-    "markdown": render_markdown,
-}

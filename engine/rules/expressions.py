@@ -6,15 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from wxcc_policy.errors import CompileProblem, SyntaxProblem, UsageError
-from wxcc_policy.inputs.yaml_files import YamlFile
+from wxcc_policy.errors import CompileProblem, EvalError, EvalFailure, SyntaxProblem, UsageError
+from wxcc_policy.inputs.config_files import YamlFile
 from wxcc_policy.lang.ast import Node
 from wxcc_policy.lang.compiler import Compiler
 from wxcc_policy.lang.parser import parse_expression
 from wxcc_policy.lang.shapes import Shape
 from wxcc_policy.lang.template import make_renderer, parse_template
-from wxcc_policy.lang.values import EvalError, brief
-from wxcc_policy.rules.model import Env, EvalFailure, Fn, Render
+from wxcc_policy.lang.values import brief
+from wxcc_policy.rules.model import Env, Fn, Render
 
 
 def parse_at(file: YamlFile, parts: tuple[str | int, ...]) -> Node:

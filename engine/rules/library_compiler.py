@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from wxcc_policy.errors import UsageError
-from wxcc_policy.inputs.yaml_files import YamlFile
+from wxcc_policy.inputs.config_files import YamlFile
+from wxcc_policy.lang.builtins import BUILTINS, Builtin
 from wxcc_policy.lang.compiler import Compiler, Namespace
 from wxcc_policy.lang.names import AS_OF, DOCUMENT, RESERVED
 from wxcc_policy.lang.runtime import CompiledFunction
@@ -16,9 +17,10 @@ from wxcc_policy.validation.schemas import load_schema
 
 
 class LibraryCompiler:
-    """Compiles library values and functions on first reference (so order does not matter)."""
+    """Compiles library values and functions on first reference (so order does not matter);
+    the policies are compiled with its compiler, so with the same built-in table."""
 
-    def __init__(self, files: list[YamlFile]) -> None:
+    def __init__(self, files: list[YamlFile], builtins: Mapping[str, Builtin] = BUILTINS) -> None:
         self.entries: dict[str, LibraryEntry] = {}
         self._where: dict[str, tuple[YamlFile, tuple[str | int, ...]]] = {}
         self._values: dict[str, tuple[Fn, Shape]] = {}
@@ -34,6 +36,7 @@ class LibraryCompiler:
         self.namespace = Namespace(
             Shapes(schema),
             env_names={**{n: schema["properties"][n] for n in roots}, DOCUMENT: schema, AS_OF: {"type": "string"}},
+            builtins=builtins,
         )
         self.compiler = Compiler(self.namespace)
         for f in files:

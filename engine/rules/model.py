@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from wxcc_policy.errors import EvalFailure
-from wxcc_policy.inputs.yaml_files import YamlFile
+from wxcc_policy.inputs.config_files import YamlFile
 from wxcc_policy.lang.speedups import BulkFn
 
 __all__ = ["DocumentSpec", "Env", "EvalFailure", "Fn", "LibraryEntry", "Loop", "Parameter", "Policy", "PolicyInfo", "Render", "Report"]

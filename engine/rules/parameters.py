@@ -9,9 +9,35 @@ mistake is reported at the value, when the file loads, not later inside a policy
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from wxcc_policy.errors import UsageError
+from wxcc_policy.inputs.config_files import YamlFile
+from wxcc_policy.lang.shapes import did_you_mean
+from wxcc_policy.rules.model import Policy
 from wxcc_policy.validation.schemas import user_schema_validator, violations_of
+
+
+def parameter_values(policies: Sequence[Policy], values: dict[str, Any], file: YamlFile | None) -> dict[str, dict[str, Any]]:
+    """Parameter values per policy id: defaults, overridden by `values` (from a configuration
+    or a policy test file, where an unknown name or a bad value is located)."""
+    declared = {p.name: p for policy in policies for p in policy.info.parameters}
+    for name, value in values.items():
+        where = file.where(("parameters", name)) if file else ""
+        if name not in declared:
+            raise UsageError(f"no loaded policy has a parameter {name!r}{did_you_mean(name, declared)}", where)
+        for policy in policies:
+            for param in policy.info.parameters:
+                if param.name == name:
+                    _check_value(param.schema, value, f"{name} (of {policy.info.id})", where)
+    return {policy.info.id: {p.name: values.get(p.name, p.default) for p in policy.info.parameters} for policy in policies}
+
+
+def _check_value(schema: dict[str, Any], value: Any, name: str, where: str) -> None:
+    problem = parameter_problem(schema, value)
+    if problem:
+        raise UsageError(f"parameter {name}: {problem}", where)
 
 
 def parameter_problem(schema: dict[str, Any], value: Any) -> str | None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from wxcc_policy.errors import UsageError
+from wxcc_policy.inputs.config_files import YamlFile
 from wxcc_policy.inputs.pointers import escape_segment
-from wxcc_policy.inputs.yaml_files import YamlFile
 from wxcc_policy.lang.compiler import Compiler
 from wxcc_policy.lang.names import PARAMS
 from wxcc_policy.lang.shapes import Shape, object_of

@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from wxcc_policy.errors import UsageError
-from wxcc_policy.inputs.sources import TEST_FILE_SUFFIXES
-from wxcc_policy.inputs.yaml_files import YamlFile, read_yaml_file
+from wxcc_policy.inputs.config_files import YamlFile, read_yaml_file
+from wxcc_policy.inputs.discovery import TEST_FILE_SUFFIXES
 from wxcc_policy.lang.budget import Budget, Limits, document_elements
+from wxcc_policy.lang.builtins import BUILTINS, Builtin
 from wxcc_policy.lang.names import AS_OF, BUDGET_KEY, DOCUMENT
 from wxcc_policy.lang.runtime import CompiledFunction, Runtime
 from wxcc_policy.rules.library_compiler import LibraryCompiler
@@ -29,6 +30,7 @@ class PolicySet(NamedTuple):
     functions: dict[str, CompiledFunction]
     entries: dict[str, LibraryEntry]
     digest: str
+    tracking: bool = False  # compiled with the forecast's built-ins (lang/tracking.py)
 
     def runtime(self, data: Any, as_of: str | None, limits: Limits = DEFAULT_LIMITS, kind: type[Runtime] = Runtime) -> Runtime:
         """Evaluation state for one document; as_of None means the document's own default.
@@ -68,21 +70,23 @@ def is_policy_file(path: Path) -> bool:
     return path.is_file() and name.endswith((".yaml", ".yml")) and not name.endswith(TEST_FILE_SUFFIXES)
 
 
-def load_policy_set(policy_dirs: Iterable[Path] = ()) -> PolicySet:
+def load_policy_set(policy_dirs: Iterable[Path] = (), tracking: bool = False) -> PolicySet:
+    """The built-in policies and those of `policy_dirs`. `tracking`: compiled for a forecast
+    (`forecast`, `check --horizon`): its built-ins follow the evaluation date (lang/tracking.py)."""
     files = builtin_files()
     for directory in policy_dirs:
         files.extend(directory_files(directory))
-    return build_policy_set(files)
+    return build_policy_set(files, tracking)
 
 
-def build_policy_set(files: list[YamlFile]) -> PolicySet:
+def build_policy_set(files: list[YamlFile], tracking: bool = False) -> PolicySet:
     libraries = [f for f in files if f.data.get("kind") == "library"]
     policy_files = [f for f in files if f.data.get("kind") != "library"]
     for f in libraries:
         check_file(f, "library")
     for f in policy_files:
         check_file(f, "policy")
-    library = LibraryCompiler(libraries)
+    library = LibraryCompiler(libraries, _builtins(tracking))
     policies = compile_policies(policy_files, library)
     digest = hashlib.sha256()
     for f in files:
@@ -94,4 +98,13 @@ def build_policy_set(files: list[YamlFile]) -> PolicySet:
         library.compiled_functions(),
         library.entries,
         "sha256:" + digest.hexdigest(),
+        tracking,
     )
+
+
+def _builtins(tracking: bool) -> dict[str, Builtin]:
+    if not tracking:
+        return BUILTINS
+    from wxcc_policy.lang.tracking import tracking_builtins  # only for forecasts: start-up stays short
+
+    return tracking_builtins()

@@ -15,8 +15,8 @@ from typing import Any, NamedTuple
 import jsonschema_rs
 
 from wxcc_policy.errors import UsageError
+from wxcc_policy.inputs.config_files import YamlFile
 from wxcc_policy.inputs.pointers import join_pointer, split_pointer
-from wxcc_policy.inputs.yaml_files import YamlFile
 
 _MAX_VALUE_TEXT = 60
 

@@ -9,22 +9,9 @@ rendered from one shape whichever way it was made.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
 
-from wxcc_policy.reporters.portfolio import csv_report, html, json_portfolio, markdown
-
-# A report in pieces (or whole, for the short Markdown one): the writer takes either.
-PortfolioRenderer = Callable[[dict[str, Any]], str | Iterable[str]]
-
-FORMATS: dict[str, PortfolioRenderer] = {
-    "html": html.chunks,
-    "markdown": markdown.render,
-    "csv": csv_report.chunks,
-    "json": json_portfolio.chunks,
-}
-
+# The formats are the PORTFOLIO registry's (reporters/__init__.py); a report's file extension names one.
 EXTENSIONS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown", ".csv": "csv", ".json": "json"}
 
 

@@ -11,8 +11,8 @@ from typing import Any, NamedTuple
 import yaml
 
 from wxcc_policy.errors import InputError, UsageError
+from wxcc_policy.inputs.file_bytes import decode_utf8, read_regular_file, shown_path
 from wxcc_policy.inputs.positions import line_column
-from wxcc_policy.inputs.sources import decode_utf8, read_regular_file, shown_path
 from wxcc_policy.inputs.yaml_reader import node_at, parse_yaml
 
 

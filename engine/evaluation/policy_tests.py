@@ -1,4 +1,6 @@
-"""`wxcc-policy test`: data-driven policy tests, compared as exact sets of findings."""
+"""Policy tests (`wxcc-policy test`): each case's snapshot checked as `check` would, and its
+findings compared with the expected ones as exact sets; reporters/policy_tests.py lays
+out the report."""
 
 from __future__ import annotations
 
@@ -9,15 +11,17 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from wxcc_policy.commands.config import Config, policy_parameters
 from wxcc_policy.errors import UsageError
 from wxcc_policy.evaluation.pipeline import CheckSettings, check_document, select_policies
 from wxcc_policy.evaluation.results import Finding, SchemaError
+from wxcc_policy.inputs.config_files import YamlFile, read_yaml_file
+from wxcc_policy.inputs.discovery import TEST_FILE_SUFFIXES
+from wxcc_policy.inputs.documents import Document, ParseFailure, parse_text, read_document
 from wxcc_policy.inputs.pointers import split_pointer
-from wxcc_policy.inputs.sources import TEST_FILE_SUFFIXES, Document, ParseFailure, parse_text, read_document
-from wxcc_policy.inputs.yaml_files import YamlFile, read_yaml_file
+from wxcc_policy.inputs.readers import JSON
 from wxcc_policy.lang.budget import Limits
 from wxcc_policy.lang.shapes import did_you_mean
+from wxcc_policy.rules.parameters import parameter_values
 from wxcc_policy.rules.policy_set import DEFAULT_LIMITS, PolicySet, is_policy_file
 from wxcc_policy.validation.schemas import check_file
 
@@ -50,7 +54,7 @@ def find_test_files(paths: Iterable[str]) -> list[Path]:
         if path.is_dir():
             # Regular files only: reading a FIFO named *.test.yaml would wait forever.
             found.extend(sorted(p for p in path.rglob("*") if p.name.endswith(TEST_FILE_SUFFIXES) and p.is_file()))
-        elif os.path.lexists(path):  # named: read, or refused with a reason (inputs/sources.py)
+        elif os.path.lexists(path):  # named: read, or refused with a reason (inputs/file_bytes.py)
             found.append(path)
         else:
             raise UsageError("no such file or directory", given)
@@ -119,12 +123,11 @@ def _policies_of_keys(case: dict[str, Any]) -> set[str]:
 def _run_case(file: YamlFile, index: int, case: dict[str, Any], policies: PolicySet, limits: Limits) -> CaseResult:
     defaults = file.data
     params = {**defaults.get("parameters", {}), **case.get("parameters", {})}
-    config = Config(parameters=params, file=file)
     settings = CheckSettings(
         paths=(),
         as_of=case.get("asOf", defaults.get("asOf")),
         fail_on="info",
-        parameters=policy_parameters(policies, config),
+        parameters=parameter_values(policies.policies, params, file),
         policy_ids=select_policies(policies, defaults["policies"], ()),
         limits=limits,
     )
@@ -161,7 +164,7 @@ def _snapshot(file: YamlFile, snapshot: Any, parts: tuple[str | int, ...]) -> Do
             raise UsageError(f"snapshot file not found: {path}", file.where(parts))
         return read_document(path)
     text = json.dumps(snapshot, indent=1)
-    return parse_text(text, file.where(parts), "sha256:" + hashlib.sha256(text.encode()).hexdigest(), False)
+    return parse_text(text, file.where(parts), "sha256:" + hashlib.sha256(text.encode()).hexdigest(), JSON)
 
 
 def _expected_labels(case: dict[str, Any]) -> list[str]:
@@ -179,41 +182,3 @@ def _compare(path: str, case: dict[str, Any], findings: tuple[Finding, ...]) -> 
             remaining.remove(match)
     unexpected = tuple(f"{f.policy} {f.pointer} ({f.key}): {f.message}" for f in remaining)
     return CaseResult(path, case["name"], tuple(missing), unexpected)
-
-
-def render_tests(report: TestReport, fmt: str) -> str:
-    if fmt == "json":
-        return json.dumps(_as_json(report), indent=2, ensure_ascii=False) + "\n"
-    lines = []
-    for case in report.cases:
-        lines.append(f"{'PASS' if case.passed else 'FAIL'} {case.file}: {case.name}")
-        if case.error:
-            lines.append(f"    error: {case.error}")
-        lines += [f"    missing:    {m}" for m in case.missing]
-        lines += [f"    unexpected: {u}" for u in case.unexpected]
-    lines += [f"UNTESTED {pid}: no case expects a finding from it" for pid in report.untested]
-    passed = sum(c.passed for c in report.cases)
-    lines.append(
-        f"policy tests: {passed} passed, {len(report.cases) - passed} failed, "
-        f"{len(report.untested)} untested polic{'y' if len(report.untested) == 1 else 'ies'}"
-    )
-    return "\n".join(lines) + "\n"
-
-
-def _as_json(report: TestReport) -> dict[str, Any]:
-    passed = sum(c.passed for c in report.cases)
-    return {
-        "cases": [
-            {
-                "file": c.file,
-                "name": c.name,
-                "passed": c.passed,
-                "missing": list(c.missing),
-                "unexpected": list(c.unexpected),
-                "error": c.error,
-            }
-            for c in report.cases
-        ],
-        "untested": list(report.untested),
-        "summary": {"passed": passed, "failed": len(report.cases) - passed, "untested": len(report.untested)},
-    }
