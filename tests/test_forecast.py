@@ -14,7 +14,7 @@ from conftest import EXAMPLES, ROOT, minimal_snapshot, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wxcc_policy.commands.config import Config, policy_parameters
+from wxcc_policy.evaluation.configuration import Config, policy_parameters
 from wxcc_policy.evaluation.forecast import Forecast, forecast_document, load_tracking_policy_set
 from wxcc_policy.evaluation.pipeline import CheckSettings, select_policies
 from wxcc_policy.inputs.documents import parse_text

@@ -11,7 +11,7 @@ import click
 from wxcc_policy.commands.options import FC
 
 if TYPE_CHECKING:  # the evaluation modules load with the commands that run, not at start-up
-    from wxcc_policy.commands.config import Config
+    from wxcc_policy.evaluation.configuration import Config
     from wxcc_policy.commands.session import RunOptions
     from wxcc_policy.evaluation.baseline import Baseline
     from wxcc_policy.evaluation.results import RunResult

@@ -18,7 +18,7 @@ from wxcc_policy.errors import UsageError
 from wxcc_policy.reporters import CHECK
 
 if TYPE_CHECKING:
-    from wxcc_policy.commands.config import Config
+    from wxcc_policy.evaluation.configuration import Config
     from wxcc_policy.commands.session import RunOptions
     from wxcc_policy.evaluation.results import RunResult
 

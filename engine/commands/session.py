@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:  # the stages load with the commands that run, not at start-up
     from wxcc_policy.commands.accepted_risk import AcceptedRisk
-    from wxcc_policy.commands.config import Config
+    from wxcc_policy.evaluation.configuration import Config
     from wxcc_policy.commands.extra_reports import ExtraReport
     from wxcc_policy.evaluation.parallel import Extra, Shard
     from wxcc_policy.evaluation.pipeline import CheckSettings
@@ -75,7 +75,7 @@ class Session:
 
     @cached_property
     def config(self) -> Config:
-        from wxcc_policy.commands.config import DEFAULT_CONFIG, load_config
+        from wxcc_policy.evaluation.configuration import DEFAULT_CONFIG, load_config
 
         path = self.options.config_path
         return load_config(Path(path or DEFAULT_CONFIG), explicit=path is not None)
@@ -89,7 +89,7 @@ class Session:
 
     @cached_property
     def parameters(self) -> dict[str, dict[str, Any]]:
-        from wxcc_policy.commands.config import policy_parameters
+        from wxcc_policy.evaluation.configuration import policy_parameters
 
         return policy_parameters(self.policies, self.config)
 
