@@ -92,7 +92,7 @@ def test_merge_ignores_name_run_options() -> None:
     import dataclasses
 
     from wxcc_policy.commands.report import MERGE_IGNORES
-    from wxcc_policy.commands.session import RunOptions
+    from wxcc_policy.commands.run_options import RunOptions
 
     assert set(MERGE_IGNORES) <= {f.name for f in dataclasses.fields(RunOptions)}
 

@@ -11,9 +11,9 @@ import click
 from wxcc_policy.commands.options import FC
 
 if TYPE_CHECKING:  # the evaluation modules load with the commands that run, not at start-up
-    from wxcc_policy.evaluation.configuration import Config
-    from wxcc_policy.commands.session import RunOptions
+    from wxcc_policy.commands.run_options import RunOptions
     from wxcc_policy.evaluation.baseline import Baseline
+    from wxcc_policy.evaluation.configuration import Config
     from wxcc_policy.evaluation.results import RunResult
     from wxcc_policy.evaluation.waivers import WaiverRule
     from wxcc_policy.rules.policy_set import PolicySet

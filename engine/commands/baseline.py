@@ -12,7 +12,8 @@ from wxcc_policy.commands.accepted_risk import waiver_file_option
 from wxcc_policy.commands.extra_reports import require_directory
 from wxcc_policy.commands.options import as_of_option, config_option, policy_dir_option, selection_options, write_output
 from wxcc_policy.commands.progress import many_files_options
-from wxcc_policy.commands.session import RunOptions, Session, finish
+from wxcc_policy.commands.run_options import RunOptions
+from wxcc_policy.commands.session import Session, finish
 from wxcc_policy.errors import UsageError
 
 if TYPE_CHECKING:

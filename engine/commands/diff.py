@@ -17,7 +17,8 @@ from wxcc_policy.commands.options import (
     policy_dir_option,
     selection_options,
 )
-from wxcc_policy.commands.session import RunOptions, Session, finish
+from wxcc_policy.commands.run_options import RunOptions
+from wxcc_policy.commands.session import Session, finish
 from wxcc_policy.reporters import CHANGE
 
 if TYPE_CHECKING:

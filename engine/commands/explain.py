@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from wxcc_policy.commands.options import as_of_for, config_option, policy_dir_option
-from wxcc_policy.commands.session import RunOptions, Session
+from wxcc_policy.commands.run_options import RunOptions
+from wxcc_policy.commands.session import Session
 from wxcc_policy.reporters import EXPLAIN
 
 

@@ -9,23 +9,18 @@ log is never empty.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 import click
 
 from wxcc_policy.commands.options import FC
+from wxcc_policy.commands.run_options import ExtraReport, RunOptions
 from wxcc_policy.errors import UsageError
 from wxcc_policy.reporters import CHECK
 
 if TYPE_CHECKING:
     from wxcc_policy.evaluation.configuration import Config
-    from wxcc_policy.commands.session import RunOptions
     from wxcc_policy.evaluation.results import RunResult
-
-
-class ExtraReport(NamedTuple):
-    fmt: str
-    path: str
 
 
 def parse_reports(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[ExtraReport, ...]:

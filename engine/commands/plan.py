@@ -14,7 +14,8 @@ from typing import Any
 import click
 
 from wxcc_policy.commands.diff import change_options, emit
-from wxcc_policy.commands.session import RunOptions, Session, finish
+from wxcc_policy.commands.run_options import RunOptions
+from wxcc_policy.commands.session import Session, finish
 from wxcc_policy.errors import UsageError
 
 

@@ -7,7 +7,8 @@ from typing import Any
 import click
 
 from wxcc_policy.commands.options import config_option, format_option, output_option, policy_dir_option
-from wxcc_policy.commands.session import RunOptions, Session
+from wxcc_policy.commands.run_options import RunOptions
+from wxcc_policy.commands.session import Session
 from wxcc_policy.reporters import CATALOG
 
 

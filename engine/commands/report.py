@@ -20,7 +20,8 @@ from wxcc_policy.commands.options import (
     selection_options,
 )
 from wxcc_policy.commands.progress import many_files_options
-from wxcc_policy.commands.session import RunOptions, Session, finish
+from wxcc_policy.commands.run_options import RunOptions
+from wxcc_policy.commands.session import Session, finish
 from wxcc_policy.errors import UsageError
 from wxcc_policy.reporters import PORTFOLIO
 

@@ -1,4 +1,4 @@
-"""The run session: one typed options record built from click's parameters, and the steps
+"""The run session: from the typed options record (run_options.py), the steps
 every command shares (configuration, policy set, settings, the run over many files, accepted
 risk, output). A command is a click function, `RunOptions.of(params)`, and a few calls.
 
@@ -9,60 +9,25 @@ loaded policy directories without de-duplicating them).
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from wxcc_policy.commands.run_options import RunOptions
+
 if TYPE_CHECKING:  # the stages load with the commands that run, not at start-up
     from wxcc_policy.commands.accepted_risk import AcceptedRisk
     from wxcc_policy.evaluation.configuration import Config
-    from wxcc_policy.commands.extra_reports import ExtraReport
-    from wxcc_policy.evaluation.parallel import Extra, Shard
+    from wxcc_policy.evaluation.parallel import Extra
     from wxcc_policy.evaluation.pipeline import CheckSettings
     from wxcc_policy.evaluation.results import RunResult
     from wxcc_policy.reporters.registry import Registry
     from wxcc_policy.rules.policy_set import PolicySet
-
-
-@dataclasses.dataclass(frozen=True)
-class RunOptions:
-    """The options commands share, as click parsed them. A command's own options (`--gate`,
-    `--until`, ...) stay typed parameters of its click function."""
-
-    paths: tuple[str, ...] = ()
-    fmt: str | None = None
-    output: str | None = None
-    as_of: str | None = None
-    fail_on: str | None = None
-    config_path: str | None = None
-    policy_dirs: tuple[str, ...] = ()
-    select: tuple[str, ...] = ()
-    skip: tuple[str, ...] = ()
-    jobs: int | None = None
-    shard: Shard | None = None
-    quiet: bool = False
-    waiver_files: tuple[str, ...] = ()
-    ignore_waivers: bool = False
-    fail_on_unused_waivers: bool = False
-    baseline_file: str | None = None
-    horizon: int | None = None
-    reports: tuple[ExtraReport, ...] = ()
-
-    @classmethod
-    def of(cls, params: Mapping[str, Any], **given: Any) -> RunOptions:
-        """The record from click's keyword arguments (the shared ones; the command keeps the
-        rest), with `given` overriding them (for example the paths of a two-argument command)."""
-        names = {f.name for f in dataclasses.fields(cls)}
-        unknown = set(given) - names
-        if unknown:  # a programming error, not a user's
-            raise TypeError(f"not run options: {', '.join(sorted(unknown))}")
-        return cls(**{k: v for k, v in params.items() if k in names}, **given)
 
 
 class Session:

@@ -7,7 +7,8 @@ import sys
 import click
 
 from wxcc_policy.commands.options import config_option, policy_dir_option
-from wxcc_policy.commands.session import RunOptions, Session
+from wxcc_policy.commands.run_options import RunOptions
+from wxcc_policy.commands.session import Session
 from wxcc_policy.reporters import TEST
 
 
