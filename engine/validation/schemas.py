@@ -204,10 +204,13 @@ def _explain(error: Any, instance: Any) -> list[SchemaViolation]:
         "Pattern": lambda: f"{shown} does not match {kind.pattern}",
         "Format": lambda: f"{shown} is not a valid {kind.format}{_FORMAT_HINTS.get(kind.format, '')}",
         "MinLength": lambda: f"{shown} is shorter than {kind.limit} character(s)",
+        "MaxLength": lambda: f"{shown} is longer than {kind.limit} character(s)",
         "MinItems": lambda: f"list has fewer than {kind.limit} item(s)",
+        "MaxItems": lambda: f"list has more than {kind.limit} item(s)",
         "Minimum": lambda: f"{shown} is less than the minimum of {kind.limit}",
         "Maximum": lambda: f"{shown} is greater than the maximum of {kind.limit}",
         "ExclusiveMinimum": lambda: f"{shown} must be greater than {kind.limit}",
+        "ExclusiveMaximum": lambda: f"{shown} must be less than {kind.limit}",
         "AnyOf": lambda: f"{shown} is not valid under any of the allowed forms",
     }
     make = messages.get(name)
