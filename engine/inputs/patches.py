@@ -20,7 +20,6 @@ import jsonpointer
 from wxcc_policy.inputs.pointers import PointerIndex, join_pointer, split_pointer
 from wxcc_policy.inputs.sources import Document
 
-
 # What a change may make of a snapshot (docs/change.md "Bounds"): a `copy` duplicates a
 # subtree, so twenty copies of a list into itself double the document twenty times. The
 # patched document may hold at most GROWTH_FACTOR times the values of the snapshot and the
@@ -83,8 +82,9 @@ def apply_change(change: Document, data: Any) -> AppliedChange:
         after = json_merge_patch.merge(target, duplicate(change.data))
         return AppliedChange(kind, after, operations, _merge_written(after, change.data))
     anchors = []
-    for raw, target in zip(change.data, _applied(target, operations, change), strict=True):
-        anchors.append(_anchor(target, raw))
+    for raw, after in zip(change.data, _applied(target, operations, change), strict=True):
+        anchors.append(_anchor(after, raw))
+        target = after  # the same object, changed in place
     return AppliedChange(kind, target, operations, _final_pointers(target, anchors))
 
 
