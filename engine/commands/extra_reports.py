@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 import click
 
 from wxcc_policy.errors import UsageError
+from wxcc_policy.inputs.read_files import note_outputs
 from wxcc_policy.reporters import REPORTERS
 
 
@@ -50,6 +51,7 @@ def planned_reports(opts: dict[str, Any], config: Any) -> tuple[ExtraReport, ...
     """The extra reports of this run: the command line's, else the configuration's. Checked
     before the run, so that a mistake costs no evaluation."""
     reports: tuple[ExtraReport, ...] = opts["reports"] or tuple(ExtraReport(fmt, str(path)) for fmt, path in config.reports)
+    note_outputs([("-o", opts["output"]), *((f"--report {r.fmt}", r.path) for r in reports)])
     taken = {_same_file(opts["output"]): "-o"} if opts["output"] else {}
     for path in [opts["output"], *(r.path for r in reports)]:
         require_directory(path)

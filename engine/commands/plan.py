@@ -44,7 +44,9 @@ def plan(**opts: Any) -> None:
 
 def _plan(opts: dict[str, Any]) -> int:
     from wxcc_policy.evaluation.change import plan_files
+    from wxcc_policy.inputs.read_files import note_outputs
 
+    note_outputs([("--write-after", opts["write_after"]), ("-o", opts["output"])])
     pairs = paired(opts["paths"]) if opts["paired"] else [_two(opts["paths"])]
     if opts["write_after"] and len(pairs) != 1:
         raise UsageError("--write-after needs exactly one snapshot and change")
@@ -54,7 +56,7 @@ def _plan(opts: dict[str, Any]) -> int:
         result, after = plan_files(snapshot, change, settings, policies)
         results.append(result)
         if opts["write_after"] and after is not None:
-            _write_after(opts["write_after"], after, (snapshot, change))
+            _write_after(opts["write_after"], after)
     return emit(change_run(settings, policies, opts["gate"], tuple(results)), opts, config, settings, policies)
 
 
@@ -97,11 +99,13 @@ def snapshot_for(change: Path) -> Path:
     raise UsageError(f"no snapshot {stem}.json, {stem}.yaml or {stem}.yml beside this change file", str(change))
 
 
-def _write_after(path: str, data: Any, inputs: tuple[str, str]) -> None:
-    """Atomically, and never over the snapshot or the change file themselves."""
+def _write_after(path: str, data: Any) -> None:
+    """Atomically, and never over a file the run read (the snapshot, the change, a policy,
+    the configuration) or one of the tool's own."""
+    from wxcc_policy.inputs.read_files import files_read
     from wxcc_policy.reporters.output_files import refuse_inputs, write_report
 
-    refuse_inputs(Path(path), [Path(p) for p in inputs])
+    refuse_inputs(Path(path), files_read())
     try:
         write_report(Path(path), json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     except OSError as exc:

@@ -1,0 +1,146 @@
+"""Issue 17, the third hardening pass: outputs never land on the tool's own files or on any
+file the run read, every output target is checked before the first is written, and
+inputs that are the problem are reported as input problems.
+
+Each test failed before its fix (docs/hardening.md lists the rules they check).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES, ROOT, minimal_snapshot, run_cli
+
+ACME = EXAMPLES / "acme-tenant.json"
+EMAIL_POLICY = ROOT / "examples" / "custom-policies" / "ACME-EMAIL-001.yaml"
+
+
+def _one_line_error(err: str) -> None:
+    assert err.count("\n") == 1 and err.startswith("wxcc-policy: error: "), err
+    assert "internal error" not in err and "Traceback" not in err
+
+
+def _bundled(package: str, name: str) -> Path:
+    return Path(str(resources.files(package).joinpath(name)))
+
+
+def _tenant(tmp_path: Path, name: str = "tenant.json") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(minimal_snapshot(), indent=2))
+    return path
+
+
+# Items 3 and 4: never over the tool's own files, never over any file the run read
+
+BUNDLED = [
+    ("wxcc_policy.schemas", "snapshot.schema.json"),
+    ("wxcc_policy.schemas", "report.schema.json"),
+    ("wxcc_policy.policies", "WXCC-ACC-001.yaml"),
+    ("wxcc_policy.reporters.portfolio", "templates/report.html.j2"),
+]
+
+
+@pytest.mark.parametrize(("package", "name"), BUNDLED)
+def test_an_output_over_a_bundled_file_is_refused(runner, package: str, name: str) -> None:
+    bundled = _bundled(package, name)
+    before = bundled.read_bytes()
+    code, out, err = run_cli(runner, "check", "--format", "json", "-o", str(bundled), str(ACME))
+    assert code == 2 and out == ""
+    _one_line_error(err)
+    assert "the tool's own files" in err and bundled.read_bytes() == before
+    assert run_cli(runner, "check", str(ACME))[0] == 0  # the next run still works
+
+
+def test_a_new_file_among_the_bundled_ones_is_refused(runner) -> None:
+    target = _bundled("wxcc_policy.schemas", "extra.schema.json")
+    code, _, err = run_cli(runner, "check", "--format", "json", "-o", str(target), str(ACME))
+    assert code == 2 and "the tool's own files" in err and not target.exists()
+
+
+def test_a_hard_link_to_a_bundled_file_is_refused(runner, tmp_path: Path) -> None:
+    bundled = _bundled("wxcc_policy.schemas", "snapshot.schema.json")
+    link = tmp_path / "looks-harmless.json"
+    try:
+        os.link(bundled, link)
+    except OSError:
+        pytest.skip("the bundled files are on another file system than the temporary directory")
+    before = bundled.read_bytes()
+    code, _, err = run_cli(runner, "check", "-o", str(link), str(ACME))
+    assert code == 2 and "one of the tool's own files" in err and bundled.read_bytes() == before
+
+
+@pytest.mark.parametrize("victim", ["policy", "configuration"])
+def test_plan_write_after_never_overwrites_a_policy_or_the_configuration(runner, tmp_path: Path, victim: str) -> None:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    policy = pack / EMAIL_POLICY.name
+    policy.write_bytes(EMAIL_POLICY.read_bytes())
+    config = tmp_path / "config.yaml"
+    config.write_text("policyDirs: [pack]\n")
+    change = tmp_path / "change.json"
+    change.write_text("[]")
+    target = policy if victim == "policy" else config
+    before = target.read_bytes()
+    code, _, err = run_cli(runner, "plan", "--config", str(config), str(_tenant(tmp_path)), str(change), "--write-after", str(target))
+    assert code == 2 and "which this run reads" in err, err
+    assert target.read_bytes() == before
+
+
+def test_check_output_never_overwrites_a_waiver_or_baseline_file(runner, tmp_path: Path) -> None:
+    waivers = tmp_path / "w.yaml"
+    waivers.write_text("waivers: []\n")
+    baseline = tmp_path / "b.json"
+    assert run_cli(runner, "baseline", "-o", str(baseline), str(ACME))[0] == 0
+    for option, path in (("--waivers", waivers), ("--baseline", baseline)):
+        before = path.read_bytes()
+        code, _, err = run_cli(runner, "check", option, str(path), "-o", str(path), str(ACME))
+        assert code == 2 and "which this run reads" in err and path.read_bytes() == before, err
+
+
+# Item 11: every output target is checked before any is written
+
+
+def test_a_refused_extra_report_leaves_the_main_output_unwritten(runner, tmp_path: Path) -> None:
+    late = _tenant(tmp_path, "late.json")
+    before = late.read_bytes()
+    main_report = tmp_path / "late-report.txt"
+    code, _, err = run_cli(runner, "check", str(late), "-o", str(main_report), "--report", f"json={late}")
+    assert code == 2 and "which this run reads" in err
+    assert not main_report.exists() and late.read_bytes() == before
+
+
+def test_a_refused_configured_report_leaves_the_main_output_unwritten(runner, tmp_path: Path) -> None:
+    late = _tenant(tmp_path, "late.json")
+    config = tmp_path / "config.yaml"
+    config.write_text("reports:\n  json: late.json\n")
+    main_report = tmp_path / "late-report.txt"
+    code, _, err = run_cli(runner, "check", "--config", str(config), str(late), "-o", str(main_report))
+    assert code == 2 and "which this run reads" in err
+    assert not main_report.exists() and json.loads(late.read_text()) == minimal_snapshot()
+
+
+def test_plan_refusing_its_output_leaves_write_after_unwritten(runner, tmp_path: Path) -> None:
+    change = tmp_path / "change.json"
+    change.write_text("[]")
+    after = tmp_path / "after.json"
+    code, _, err = run_cli(runner, "plan", str(_tenant(tmp_path)), str(change), "--write-after", str(after), "-o", str(change))
+    assert code == 2 and "which this run reads" in err
+    assert not after.exists() and change.read_text() == "[]"
+
+
+# Item 12: an empty output name is refused
+
+
+@pytest.mark.parametrize("args", [["plan", "--write-after", ""], ["check", "-o", ""]])
+def test_an_empty_output_name_is_refused(runner, tmp_path: Path, args: list[str]) -> None:
+    change = tmp_path / "change.json"
+    change.write_text("[]")
+    paths = [str(_tenant(tmp_path))] + ([str(change)] if args[0] == "plan" else [])
+    code, out, err = run_cli(runner, args[0], *paths, *args[1:])
+    assert code == 2 and out == ""
+    _one_line_error(err)
+    assert f"{args[1]} needs a file name" in err
