@@ -11,6 +11,7 @@ import json
 import os
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import EXAMPLES, ROOT, minimal_snapshot, run_cli
@@ -144,3 +145,43 @@ def test_an_empty_output_name_is_refused(runner, tmp_path: Path, args: list[str]
     assert code == 2 and out == ""
     _one_line_error(err)
     assert f"{args[1]} needs a file name" in err
+
+
+# Item 7: extreme values are input problems (exit 1, at the value), never policy errors
+
+
+def _extreme(name: str) -> dict[str, Any]:
+    doc = minimal_snapshot()
+    if name == "quantity":
+        doc["usage"][0]["quantity"] = 1.7e308
+    elif name == "period":
+        doc["usage"][0]["period"] = "0000-10"
+    elif name == "captured":
+        doc["capturedAt"] = "9999-12-31T00:00:00Z"
+    elif name == "end-date":
+        doc["subscriptions"][0]["endDate"] = "9999-12-31"
+    elif name == "entitlement":
+        doc["subscriptions"][0]["entitlements"]["standardAgent"] = 10**400
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("name", "pointer", "fragment"),
+    [
+        ("quantity", "/usage/0/quantity", "greater than the maximum of 1000000000000000"),
+        ("period", "/usage/0/period", "not a valid period (YYYY-MM) in the years 0001 to 9000"),
+        ("captured", "/capturedAt", "not a valid date-time (RFC 3339) in the years 0001 to 9000"),
+        ("end-date", "/subscriptions/0/endDate", "not a valid date (YYYY-MM-DD) in the years 0001 to 9000"),
+        ("entitlement", "/subscriptions/0/entitlements/standardAgent", "greater than the maximum of 1000000000000000"),
+    ],
+)
+def test_an_extreme_value_is_a_schema_error_at_the_value(runner, tmp_path: Path, name: str, pointer: str, fragment: str) -> None:
+    """Before issue 17 each of these was `EVAL policy WXCC-...` at 1:1, exit 2."""
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps(_extreme(name), indent=2))
+    code, out, err = run_cli(runner, "check", "--format", "json", str(path))
+    assert code == 1 and err == ""
+    result = json.loads(out)["results"][0]
+    assert result["evalError"] is None
+    errors = {e["pointer"]: e for e in result["schemaErrors"]}
+    assert fragment in errors[pointer]["message"] and errors[pointer]["line"] > 1, errors
