@@ -185,3 +185,24 @@ def test_an_extreme_value_is_a_schema_error_at_the_value(runner, tmp_path: Path,
     assert result["evalError"] is None
     errors = {e["pointer"]: e for e in result["schemaErrors"]}
     assert fragment in errors[pointer]["message"] and errors[pointer]["line"] > 1, errors
+
+
+# Item 8: every configuration error is located
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "fragment"),
+    [
+        ("select:\n  - WXCC-ACC-001\n  - NOPE-1\n", "3:5", "unknown policy id 'NOPE-1'"),
+        ("skip: [WXCC-ACC-01]\n", "1:8", "unknown policy id 'WXCC-ACC-01'; did you mean 'WXCC-ACC-001'?"),
+        ("policyDirs:\n  - missing-dir\n", "2:5", "policy directory not found: "),
+    ],
+)
+def test_a_configuration_error_is_located_in_the_configuration(runner, tmp_path: Path, text: str, where: str, fragment: str) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(text)
+    for command in ("check", "policies"):
+        code, out, err = run_cli(runner, command, "--config", str(config), *([str(ACME)] if command == "check" else []))
+        assert code == 2 and out == ""
+        _one_line_error(err)
+        assert err.startswith(f"wxcc-policy: error: {config}:{where}: ") and fragment in err, err

@@ -110,12 +110,14 @@ def as_of_option(fn: Any) -> Any:
 
 def load(config_path: str | None, policy_dirs: tuple[str, ...]) -> tuple[Any, Any]:
     """The configuration and the policy set it and the command line name."""
-    from wxcc_policy.commands.config import DEFAULT_CONFIG, load_config
+    from wxcc_policy.commands.config import DEFAULT_CONFIG, check_selection, load_config
     from wxcc_policy.rules.policy_set import load_policy_set
 
     config = load_config(Path(config_path or DEFAULT_CONFIG), explicit=config_path is not None)
     dirs = [*config.policy_dirs, *(Path(d) for d in policy_dirs)]
-    return config, load_policy_set(distinct_dirs(dirs))
+    policies = load_policy_set(distinct_dirs(dirs))
+    check_selection(config, policies)
+    return config, policies
 
 
 def distinct_dirs(dirs: list[Path]) -> list[Path]:
