@@ -206,3 +206,70 @@ def test_a_configuration_error_is_located_in_the_configuration(runner, tmp_path:
         assert code == 2 and out == ""
         _one_line_error(err)
         assert err.startswith(f"wxcc-policy: error: {config}:{where}: ") and fragment in err, err
+
+
+# Item 6 (and 12): malformed `report --merge` parts are one-line errors in words
+
+
+@pytest.fixture
+def part(runner, tmp_path: Path) -> dict[str, Any]:
+    path = tmp_path / "part.json"
+    code, _, err = run_cli(runner, "report", "--format", "json", "-o", str(path), str(ACME))
+    assert code == 0, err
+    return dict(json.loads(path.read_text()))
+
+
+def _merge(runner, tmp_path: Path, text: str) -> str:
+    path = tmp_path / "bad-part.json"
+    path.write_text(text)
+    code, out, err = run_cli(runner, "report", "--merge", str(path), "-o", str(tmp_path / "merged.html"))
+    assert code == 2 and out == "" and not (tmp_path / "merged.html").exists()
+    _one_line_error(err)
+    assert f"{path}: not a JSON report" in err and not any(w in err for w in ("KeyError", "RecursionError", "TypeError", "Traceback"))
+    return err
+
+
+def test_a_part_finding_without_severity_breaks_the_report_schema(runner, tmp_path: Path, part: dict[str, Any]) -> None:
+    """Was `KeyError: 'severity'` (issue 17)."""
+    result = next(r for r in part["results"] if r["findings"])
+    del result["findings"][0]["severity"]
+    err = _merge(runner, tmp_path, json.dumps(part))
+    assert "missing required property 'severity' (at /results/0/findings/0)" in err
+
+
+def test_a_part_of_the_wrong_shape_breaks_the_report_schema(runner, tmp_path: Path, part: dict[str, Any]) -> None:
+    part["summary"] = ["not", "a", "summary"]
+    assert "(at /summary)" in _merge(runner, tmp_path, json.dumps(part))
+
+
+def test_a_part_nested_thousands_of_levels_is_refused_before_decoding(runner, tmp_path: Path, part: dict[str, Any]) -> None:
+    """Was `RecursionError` inside the JSON decoder at about 5,000 levels (issue 17)."""
+    text = json.dumps(part).replace('"portfolio": {', '"deep": ' + "[" * 5000 + "]" * 5000 + ', "portfolio": {', 1)
+    assert "nesting deeper than 200 levels (5,001)" in _merge(runner, tmp_path, text)
+
+
+def test_the_nesting_scan_ignores_brackets_in_strings() -> None:
+    from wxcc_policy.inputs.nesting import json_nesting
+
+    assert json_nesting('[["[[[", {"a": [1]}]]') == 4
+    assert json_nesting('{"a]": {"b": "}\\\\"}, "c": "\\"[["}') == 2
+    assert json_nesting("1") == 0 and json_nesting("[" * 5000) == 5000
+
+
+# Item 12: a `.json` waiver (or configuration-like) file's parse error is said in JSON's words
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "fragment"),
+    [
+        ('{"waivers": [{"policy": "P",]}\n', "1:29", "invalid JSON: Expecting property name enclosed in double quotes"),
+        ('{"waivers": [{"a": 1, "a": 2}]}\n', "1:23", 'invalid JSON: duplicate key "a"'),
+    ],
+)
+def test_a_json_waiver_file_parse_error_says_json(runner, tmp_path: Path, text: str, where: str, fragment: str) -> None:
+    path = tmp_path / "waivers.json"
+    path.write_text(text)
+    code, out, err = run_cli(runner, "check", "--waivers", str(path), str(ACME))
+    assert code == 2 and out == ""
+    _one_line_error(err)
+    assert err.startswith(f"wxcc-policy: error: {path}:{where}: {fragment}"), err

@@ -16,11 +16,12 @@ from wxcc_policy.errors import EvalError, EvalFailure, UsageError
 from wxcc_policy.evaluation.pipeline import CheckSettings
 from wxcc_policy.evaluation.results import FileResult, RunResult
 from wxcc_policy.evaluation.spool import Spool
+from wxcc_policy.inputs.nesting import json_nesting
 from wxcc_policy.inputs.read_files import note_read
 from wxcc_policy.inputs.sources import Document
 from wxcc_policy.reporters import json_report
 from wxcc_policy.rules.policy_set import PolicySet
-from wxcc_policy.validation.schemas import MAX_DEPTH, deeper_than
+from wxcc_policy.validation.schemas import MAX_DEPTH, deeper_than, validator, violations_of
 
 PORTFOLIO_VERSION = "1"
 # The library value a report shows of each document, when the loaded libraries define it:
@@ -188,24 +189,44 @@ def _in_date_order(events: list[dict[str, Any]], order: dict[str, int]) -> list[
     return sorted(events, key=lambda e: (e["since"], order.get(e["file"], 0), e["line"], e["column"], e["policy"]))
 
 
+_NOT_A_PART = "not a JSON report of `wxcc-policy report --format json`"
+_DECODABLE_DEPTH = 4 * MAX_DEPTH  # the JSON decoder recurses (to about 1,000 levels): deeper text is refused undecoded
+
+
 def read_part(path: str) -> dict[str, Any]:
-    """A JSON report written by `report --format json` (one shard's part)."""
+    """A JSON report written by `report --format json` (one shard's part): its nesting is
+    checked before it is decoded (the decoder and the renderers recurse)."""
     note_read(Path(path))  # so that -o never overwrites a part (docs/hardening.md)
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot read: {exc.strerror}", path) from None
-    except (ValueError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"not a JSON report: not UTF-8 (byte {exc.start})", path) from None
+    depth = json_nesting(text)
+    if depth > _DECODABLE_DEPTH:
+        raise UsageError(f"{_NOT_A_PART}: nesting deeper than {MAX_DEPTH} levels ({depth:,})", path)
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
         raise UsageError(f"not a JSON report: {exc}", path) from None
     if not isinstance(data, dict) or not isinstance(data.get("portfolio"), dict) or "results" not in data:
-        raise UsageError("not a JSON report of `wxcc-policy report --format json` (no portfolio section)", path)
+        raise UsageError(f"{_NOT_A_PART} (no portfolio section)", path)
     deep = deeper_than(data, MAX_DEPTH)  # the renderers recurse: a hostile part must not exhaust the stack
     if deep is not None:
         where = deep if len(deep) <= 60 else deep[:60] + "…"
-        raise UsageError(
-            f"not a JSON report of `wxcc-policy report --format json`: nesting deeper than {MAX_DEPTH} levels at {where}", path
-        )
+        raise UsageError(f"{_NOT_A_PART}: nesting deeper than {MAX_DEPTH} levels at {where}", path)
     return data
+
+
+def part_problem(part: dict[str, Any], path: str) -> UsageError | None:
+    """A part that breaks the report's own schema (schemas/report.schema.json): its first
+    violation, located by JSON Pointer, so that nothing malformed reaches the merge."""
+    problems = violations_of(validator("report"), part)
+    if not problems:
+        return None
+    first = problems[0]
+    return UsageError(f"{_NOT_A_PART}: {first.message} (at {first.pointer or '/'})", path)
 
 
 class _Rows:
@@ -239,6 +260,9 @@ def merge(paths: list[str], generated: str) -> dict[str, Any]:
     malformed: list[UsageError] = []
     for path in paths:
         part = read_part(path)
+        problem = part_problem(part, path)
+        if problem is not None:
+            malformed.append(problem)
         try:
             if first:
                 _same_run(paths[0], first, path, part)
@@ -281,9 +305,11 @@ def merge(paths: list[str], generated: str) -> dict[str, Any]:
 
 
 def _malformed(exc: Exception, path: str) -> UsageError:
+    """A part the schema admits that still cannot be merged: said in words, never as
+    Python's exception text."""
     if isinstance(exc, RecursionError):
-        return UsageError("not a JSON report of `wxcc-policy report --format json`: a value is nested too deeply", path)
-    return UsageError(f"not a JSON report of `wxcc-policy report --format json` (malformed: {exc!r})"[:300], path)
+        return UsageError(f"{_NOT_A_PART}: a value is nested too deeply", path)
+    return UsageError(f"{_NOT_A_PART}: a field is missing or has the wrong type", path)
 
 
 def _header(part: dict[str, Any]) -> dict[str, Any]:
