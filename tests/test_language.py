@@ -132,7 +132,10 @@ def test_unknown_parameter_reference_is_an_error(tmp_path: Path) -> None:
         _load_user_policy(tmp_path, POLICY.format(field="id").replace('"user.id != null"', '"params.days > 0"'))
 
 
-_DOMAIN_WORDS = ["WXCC-", "telephony", "licenseModel", "subscriptionId", "entitlements", "webexConnect", "overage", "usageType", "standardAgent"]
+_DOMAIN_WORDS = [
+    *("WXCC-", "telephony", "licenseModel", "subscriptionId", "entitlements"),
+    *("webexConnect", "overage", "usageType", "standardAgent"),
+]
 
 
 def test_engine_names_no_domain_concept() -> None:
