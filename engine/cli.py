@@ -18,12 +18,12 @@ from wxcc_policy.commands.check import check
 from wxcc_policy.commands.diff import diff
 from wxcc_policy.commands.explain import explain
 from wxcc_policy.commands.forecast import forecast
-from wxcc_policy.commands.options import start_run
 from wxcc_policy.commands.plan import plan
 from wxcc_policy.commands.policies import policies
 from wxcc_policy.commands.report import report
 from wxcc_policy.commands.test import test_command
 from wxcc_policy.errors import UsageError
+from wxcc_policy.outputs.writing import start_run
 
 EXIT_USAGE = 2
 

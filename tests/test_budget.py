@@ -63,10 +63,10 @@ def run(runner: Any, tmp_path: Path, assertion: str, limits: str = "", *paths: P
 @pytest.mark.parametrize(
     ("assertion", "limits", "fragment", "where"),
     [
-        ("twice(users, 40) > 0", "{steps: 100000}", "more than 100,", "lib.yaml:8:11"),
+        ("twice(users, 40) > 0", "{steps: 100000, stepsPerElement: 20}", "more than 100,", "lib.yaml:8:11"),
         ("count(doubled(users)) > 0", "{steps: 100000000}", "a collection of", "lib.yaml:12:11"),
         ("longer(tenant.id) == ''", "{steps: 100000000, stringLength: 1000}", "a string of", "lib.yaml:16:11"),
-        ("twice(users, 40) > 0", "{seconds: 0.2, steps: 100000000000}", "more than 0.2 seconds", "lib.yaml:8:11"),
+        ("twice(users, 40) > 0", "{seconds: 0.2, secondsPerElement: 0, steps: 100000000000}", "more than 0.2 seconds", "lib.yaml:8:11"),
         ("count(flatMap(users, u -> flatMap(users, v -> users))) > 0", "{collectionSize: 20}", "a collection of 27", "p.yaml:7:9"),
     ],
 )
@@ -101,7 +101,7 @@ def test_the_other_files_still_report(runner: Any, tmp_path: Path) -> None:
     doc["tenant"]["id"] = "evil"
     evil.write_text(json.dumps(doc))
     directory = pack(tmp_path, "if tenant.id == 'evil' then twice(users, 40) > 0 else false")
-    (tmp_path / "config.yaml").write_text("limits: {steps: 100000}\n")
+    (tmp_path / "config.yaml").write_text("limits: {steps: 100000, stepsPerElement: 20}\n")
     code, out, _ = run_cli(
         runner, "check", "--format", "json", "--config", str(tmp_path / "config.yaml"), "--policy-dir", str(directory), str(evil.parent)
     )
@@ -132,8 +132,11 @@ def test_the_limits_are_validated(runner: Any, tmp_path: Path, limits: str) -> N
 
 
 def test_limits_from_the_configuration() -> None:
-    limits = Limits.from_config({"steps": 5, "stepsPerElement": 1, "seconds": 2.5, "collectionSize": 7, "stringLength": 9})
-    assert limits == Limits(5, 1, 2.5, 7, 9)
+    limits = Limits.from_config(
+        {"steps": 5, "stepsPerElement": 1, "seconds": 2.5, "collectionSize": 7, "stringLength": 9, "secondsPerElement": 0.5}
+    )
+    assert limits == Limits(5, 1, 2.5, 7, 9, 0.5)
+    assert Budget(limits, elements=10).seconds == 7.5
     budget = Budget(limits, elements=10)
     budget.spend(15)
     with pytest.raises(BudgetExceeded, match=r"more than 15 steps; raise limits\.steps"):
@@ -143,7 +146,7 @@ def test_limits_from_the_configuration() -> None:
 
 def test_the_built_in_policies_use_a_fraction_of_the_default_budget() -> None:
     """On a generated tenant, the built-in policies spend a few steps per document element
-    (about 3 on 1,000,000 users, 6 on 20,000); the default allowance is 20 per element plus
+    (about 3 on 1,000,000 users, 6 on 20,000); the default allowance is 100 per element plus
     10,000,000, so they stay far from it at any size."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
@@ -167,6 +170,28 @@ def test_policy_tests_run_within_the_configured_limits(runner: Any, tmp_path: Pa
     directory = pack(tmp_path, "twice(users, 40) > 0")
     cases = tmp_path / "p.test.yaml"
     cases.write_text(f"policies: [ACME-B-001]\nsnapshot: {json.dumps(str(ACME))}\ncases:\n  - name: runaway\n    expect: []\n")
-    (tmp_path / "config.yaml").write_text("limits: {steps: 100000}\n")
+    (tmp_path / "config.yaml").write_text("limits: {steps: 100000, stepsPerElement: 20}\n")
     code, out, err = run_cli(runner, "test", "--config", str(tmp_path / "config.yaml"), "--policy-dir", str(directory), str(cases))
     assert code == 1 and "evaluation budget exceeded" in out + err and "more than 100," in out + err, out + err
+
+
+def test_a_tenant_whose_every_user_has_a_finding_stays_within_the_default_allowance(runner: Any, tmp_path: Path) -> None:
+    """A budget stops runaway policies, not many findings: 1,000,000 users mapped to an
+    expired subscription exceeded the default budget (issue 17). Rendering a finding
+    costs about 46 steps, so the allowance per element must cover it, whatever the base:
+    here the base is 1 step, and the per-element default alone has to carry the run."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import generate
+    finally:
+        sys.path.pop(0)
+    doc = generate.generate(3_000, 50, 12, 0.01, 1)
+    expired = next(s["id"] for s in doc["subscriptions"] if s["status"] != "active")
+    for user in doc["users"]:
+        user["subscriptionId"] = expired
+    tenant = tmp_path / "everyone.json"
+    tenant.write_text(json.dumps(doc, indent=1))
+    (tmp_path / "config.yaml").write_text("limits: {steps: 1}\n")
+    code, out, err = run_cli(runner, "check", "--config", str(tmp_path / "config.yaml"), "--format", "json", str(tenant))
+    assert code == 1 and "budget" not in out + err, err
+    assert len(json.loads(out)["results"][0]["findings"]) >= 3_000

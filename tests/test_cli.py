@@ -148,7 +148,7 @@ def test_policy_dirs_in_config_are_relative_to_it(runner, tmp_path: Path, monkey
     assert code == 0 and "ACME-DEPT-001" in out
     (config_dir / "wxcc.yaml").write_text("policyDirs: [my-policies]\n")
     code, _, err = run_cli(runner, "policies", "--config", "conf/wxcc.yaml")
-    assert code == 2 and "error: conf/my-policies: policy directory not found" in err
+    assert code == 2 and "error: conf/wxcc.yaml:1:14: policy directory not found: conf/my-policies" in err
 
 
 def test_color_on_a_terminal_unless_no_color(monkeypatch) -> None:

@@ -327,7 +327,7 @@ def _hostile_pack(tmp_path: Path, assertion: str, limits: str) -> tuple[str, ...
         # the configured limits apply to explain as they do to check
         ("count(flatMap(users, u -> flatMap(users, v -> users))) > 0", "{collectionSize: 20}", "a collection of 27"),
         # a call the runtime does not memoise (a list argument) costs explain what it costs check
-        ("twice(users, 40) > 0", "{steps: 100000}", "more than 100,"),
+        ("twice(users, 40) > 0", "{steps: 100000, stepsPerElement: 20}", "more than 100,"),
     ],
 )
 def test_explain_fails_where_check_fails(runner, tmp_path: Path, assertion: str, limits: str, fragment: str) -> None:

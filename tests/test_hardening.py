@@ -205,16 +205,40 @@ def test_a_schema_name_is_never_a_path(tmp_path: Path) -> None:
 # §4 One bad file never hides the others
 
 
+# A policy that fails on a tenant without users (a snapshot the schema admits): since issue
+# 17, extreme dates and quantities are schema errors, so a failing policy is written here.
+_DIVIDING = """id: ACME-DIV-001
+title: Users per subscription
+severity: info
+description: d
+rationale: r
+remediation: m
+forEach: {as: s, in: subscriptions}
+assert: "count(subscriptions) / count(users) > 0"
+report: {at: s, key: "subscriptions/{s.id}", message: "m"}
+"""
+
+
+def _dividing_pack(tmp_path: Path) -> Path:
+    pack = tmp_path / "dividing"
+    pack.mkdir()
+    (pack / "ACME-DIV-001.yaml").write_text(_DIVIDING)
+    return pack
+
+
 def test_a_policy_failing_on_one_file_keeps_the_others_and_exits_2(runner, tmp_path: Path) -> None:
-    _write_json(tmp_path / "a-good.json", minimal_snapshot())
-    _write_json(tmp_path / "b-bad.json", minimal_snapshot(capturedAt="9999-12-31T00:00:00Z"))
-    code, out, err = run_cli(runner, "check", "--format", "json", str(tmp_path))
+    tenants, pack = tmp_path / "tenants", _dividing_pack(tmp_path)
+    tenants.mkdir()
+    _write_json(tenants / "a-good.json", minimal_snapshot())
+    _write_json(tenants / "b-bad.json", minimal_snapshot(users=[]))
+    code, out, err = run_cli(runner, "check", "--policy-dir", str(pack), "--format", "json", str(tenants))
     results = json.loads(out)["results"]
     assert code == 2 and err == ""
     assert results[0]["findings"] and results[0]["evalError"] is None
-    assert results[1]["evalError"]["message"].startswith("policy WXCC-") and " (at <builtin>/" in results[1]["evalError"]["message"]
-    code, out, _ = run_cli(runner, "check", str(tmp_path))
-    assert code == 2 and f"{tmp_path / 'b-bad.json'}:1:1: error EVAL policy WXCC-" in out
+    message = results[1]["evalError"]["message"]
+    assert message.startswith("policy ACME-DIV-001: division by zero") and f" (at {pack / 'ACME-DIV-001.yaml'}:" in message
+    code, out, _ = run_cli(runner, "check", "--policy-dir", str(pack), str(tenants))
+    assert code == 2 and f"{tenants / 'b-bad.json'}:1:1: error EVAL policy ACME-DIV-001" in out
 
 
 def test_an_unreadable_file_is_its_own_result(runner, tmp_path: Path) -> None:
@@ -229,19 +253,15 @@ def test_an_unreadable_file_is_its_own_result(runner, tmp_path: Path) -> None:
 
 
 def test_a_policy_failing_in_one_test_case_keeps_the_other_cases(runner, tmp_path: Path) -> None:
-    far = '{snapshotVersion: "1", capturedAt: "9999-12-31T00:00:00Z", tenant: {id: t}, subscriptions: [], users: []}'
-    fine = far.replace("9999-12-31", "2026-11-20")
-    subscription = "{id: S, status: active, createdAt: 2024-01-10, startDate: 2024-02-01, endDate: 9999-12-31, "
+    empty = '{snapshotVersion: "1", capturedAt: "2026-11-20T00:00:00Z", tenant: {id: t}, subscriptions: [], users: []}'
+    subscription = "{id: S, status: active, createdAt: 2024-01-10, startDate: 2024-02-01, endDate: 2027-12-31, "
     subscription += "licenseModel: named, offer: o, telephony: vpop}"
-    far = far.replace("subscriptions: []", f"subscriptions: [{subscription}]").replace(
-        "users: []", "users: [{id: u, roles: [agent], subscriptionId: S}]"
-    )
-    cases = f"  - {{name: far, snapshot: {far}, expect: []}}\n  - {{name: fine, snapshot: {fine}, expect: []}}\n"
-    text = f"policies: [WXCC-ACC-002]\ncases:\n{cases}"
-    path = _test_file(tmp_path, "t.test.yaml", text)
-    code, out, err = run_cli(runner, "test", str(path))
+    failing = empty.replace("subscriptions: []", f"subscriptions: [{subscription}]")
+    cases = f"  - {{name: failing, snapshot: {failing}, expect: []}}\n  - {{name: fine, snapshot: {empty}, expect: []}}\n"
+    path = _test_file(tmp_path, "t.test.yaml", f"policies: [ACME-DIV-001]\ncases:\n{cases}")
+    code, out, err = run_cli(runner, "test", "--policy-dir", str(_dividing_pack(tmp_path)), str(path))
     assert code == 1 and err == ""
-    assert "error: a policy failed: policy WXCC-ACC-002: " in out and f"PASS {path}: fine" in out
+    assert "error: a policy failed: policy ACME-DIV-001: " in out and f"PASS {path}: fine" in out
 
 
 # §5 No internal error on any input
@@ -302,11 +322,12 @@ def test_a_line_start_index_that_runs_past_its_array_is_not_trusted() -> None:
     assert locator.offset(("a", "1")) == text.index("null")
 
 
-def test_a_far_date_is_a_located_evaluation_error_not_a_crash(runner, tmp_path: Path) -> None:
+def test_a_far_date_is_a_located_schema_error_not_a_crash(runner, tmp_path: Path) -> None:
+    """Issue 17 moved it from a policy error (exit 2, at 1:1) to the input (exit 1, at the value)."""
     path = _write_json(tmp_path / "far.json", minimal_snapshot(capturedAt="9999-12-31T00:00:00Z"))
     code, out, err = run_cli(runner, "check", str(path))
-    assert code == 2 and err == "" and "internal error" not in out
-    assert out.startswith(f"{path}:1:1: error EVAL policy ")
+    assert code == 1 and err == "" and "internal error" not in out
+    assert out.startswith(f"{path}:3:17: error SCHEMA ") and "date-time (RFC 3339) in the years 0001 to 9000" in out
 
 
 def test_a_file_name_that_is_not_utf8_gives_a_valid_utf8_report(runner, tmp_path: Path) -> None:

@@ -130,12 +130,26 @@ def test_unknown_parameter_reference_is_an_error(tmp_path: Path) -> None:
         _load_user_policy(tmp_path, POLICY.format(field="id").replace('"user.id != null"', '"params.days > 0"'))
 
 
+_DOMAIN_WORDS = [
+    *("WXCC-", "telephony", "licenseModel", "subscriptionId", "entitlements"),
+    *("webexConnect", "overage", "usageType", "standardAgent"),
+]
+
+
 def test_engine_names_no_domain_concept() -> None:
-    banned = ["WXCC-", "telephony", "licenseModel", "subscriptionId", "entitlements", "webexConnect", "overage"]
     for path in (Path(__file__).parent.parent / "engine").rglob("*.py"):
         text = path.read_text()
-        assert not [w for w in banned if w in text], path
+        assert not [w for w in _DOMAIN_WORDS if w in text], path
         assert "eval(" not in text.replace("evaluate(", "").replace("_eval(", "") and "exec(" not in text, path
+
+
+def test_the_generated_builtin_reference_names_no_domain_concept() -> None:
+    """Issue 17: the built-ins' documentation (and the reference made from it) named `usageType`."""
+    from wxcc_policy.lang.reference import builtin_reference
+
+    reference = builtin_reference()
+    assert "groupBy(xs, x -> key)" in reference
+    assert not [w for w in _DOMAIN_WORDS if w in reference]
 
 
 def test_parameter_default_must_match_its_schema(tmp_path: Path) -> None:

@@ -163,3 +163,23 @@ def test_pairing_errors(runner: Any, tmp_path: Path) -> None:
     assert code == 2 and f"{lonely}: no snapshot lonely.json, lonely.yaml or lonely.yml beside this change file" in err
     code, _, err = run_cli(runner, "plan", str(tmp_path / "only-one.json"))
     assert code == 2 and "plan takes SNAPSHOT CHANGE" in err
+
+
+def test_a_change_that_doubles_the_document_is_refused_at_the_operation(runner: Any, snapshot: Path, tmp_path: Path) -> None:
+    """Twenty copies of /users into itself doubled the document each time: out of memory (issue 17)."""
+    copies = ",\n".join('  {"op": "copy", "from": "/users", "path": "/users/-"}' for _ in range(30))
+    change = _change(tmp_path, f"[\n{copies}\n]")
+    code, out, err = run_cli(runner, "plan", str(snapshot), change)
+    assert code == 1 and err == "", err
+    line = next(x for x in out.splitlines() if "error CHANGE" in x)
+    assert line.startswith(f"{change}:") and "(copy /users/- from /users): the patched document would hold" in line
+    assert "at most 20,000,000" in line
+
+
+def test_a_change_may_copy_within_the_bound(runner: Any, snapshot: Path, tmp_path: Path) -> None:
+    """A copy over a value replaced by it is not counted twice."""
+    ops = [{"op": "copy", "from": "/users", "path": "/users"}] * 200
+    change, after = _change(tmp_path, json.dumps(ops)), tmp_path / "after.json"
+    code, out, _ = run_cli(runner, "plan", str(snapshot), change, "--write-after", str(after))
+    assert code == 0 and "Passed" in out
+    assert json.loads(after.read_text())["users"] == json.loads(snapshot.read_text())["users"]

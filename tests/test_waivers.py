@@ -135,6 +135,26 @@ def test_double_star_spans_zero_segments_too() -> None:
     assert not pointer_glob("/users/**").fullmatch("/usersX") and not pointer_glob("/users/**/id").fullmatch("/users/xid")
 
 
+def test_a_glob_of_many_stars_matches_in_linear_time() -> None:
+    """Thirty `*` in a row made the backtracking matcher run for ever (issue 17)."""
+    glob = "/" + "*" * 1000 + "x"
+    assert pointer_glob(glob).fullmatch("/" + "a" * 20_000) is None
+    assert pointer_glob("/**" * 300).fullmatch("/a" * 5_000) is not None
+    assert pointer_glob("/a\nb/**").fullmatch("/a\nb/c\nd") is not None
+
+
+def test_a_stars_only_waiver_pointer_finishes_the_run(runner, tmp_path: Path) -> None:
+    file = write_waivers(tmp_path / "w.yaml", waiver(policy="WXCC-TEL-001", pointer="/" + "*" * 30 + "x"))
+    code, result, _ = check_json(runner, "--waivers", file, VIOLATIONS)
+    assert code == 1 and findings(result)[TEL_KEY]["waived"] is False
+
+
+def test_a_waiver_pointer_is_bounded(runner, tmp_path: Path) -> None:
+    file = write_waivers(tmp_path / "w.yaml", waiver(policy="WXCC-TEL-001", pointer="/" + "*" * 1024))
+    code, out, err = run_cli(runner, "check", "--waivers", file, VIOLATIONS)
+    assert code == 2 and out == "" and f"{file}:7:14: " in err and "longer than 1024 character(s) (at /waivers/0/pointer)" in err, err
+
+
 def test_waivers_on_a_directory_and_in_the_configuration(runner, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     acme_key = "WXCC-ACC-002:org-acme-7f3a:users/u-agent-2"

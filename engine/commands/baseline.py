@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -10,11 +9,12 @@ import click
 
 from wxcc_policy.commands.accepted_risk import waiver_file_option
 from wxcc_policy.commands.extra_reports import require_directory
-from wxcc_policy.commands.options import as_of_option, config_option, policy_dir_option, selection_options, write_output
+from wxcc_policy.commands.options import as_of_option, config_option, policy_dir_option, selection_options
 from wxcc_policy.commands.progress import many_files_options
 from wxcc_policy.commands.run_options import RunOptions
 from wxcc_policy.commands.session import Session, finish
 from wxcc_policy.errors import UsageError
+from wxcc_policy.outputs.writing import write_file
 
 if TYPE_CHECKING:
     from wxcc_policy.evaluation.baseline import BaselineEntry
@@ -79,24 +79,7 @@ def _baseline(session: Session, update: bool, accept_new: bool) -> int:
 def _write_baseline(text: str, path: Path, updating: bool) -> None:
     """Like any output, never over a file the run read, except the baseline an update reads
     in order to rewrite it."""
-    if not updating:
-        write_output(text, str(path))
-        return
-    from wxcc_policy.inputs.files_read import files_read
-    from wxcc_policy.reporters.output_files import refuse_inputs, write_report
-
-    refuse_inputs(path, [p for p in files_read() if not _same_file(p, path)])
-    try:
-        write_report(path, text)
-    except OSError as exc:
-        raise UsageError(f"cannot write the baseline: {exc.strerror or exc}", str(path)) from None
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
+    write_file(path, text, "baseline", rewriting=updating)
 
 
 def _refuse_invalid(run: RunResult) -> bool:

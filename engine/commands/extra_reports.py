@@ -16,6 +16,7 @@ import click
 from wxcc_policy.commands.options import FC
 from wxcc_policy.commands.run_options import ExtraReport, RunOptions
 from wxcc_policy.errors import UsageError
+from wxcc_policy.outputs.writing import plan_outputs
 from wxcc_policy.reporters import CHECK
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ def planned_reports(options: RunOptions, config: Config) -> tuple[ExtraReport, .
     """The extra reports of this run: the command line's, else the configuration's. Checked
     before the run, so that a mistake costs no evaluation."""
     reports: tuple[ExtraReport, ...] = options.reports or tuple(ExtraReport(fmt, str(path)) for fmt, path in config.reports)
+    plan_outputs([("-o", options.output), *((f"--report {r.fmt}", r.path) for r in reports)])
     taken = {_same_file(options.output): "-o"} if options.output else {}
     for path in [options.output, *(r.path for r in reports)]:
         require_directory(path)
@@ -74,7 +76,7 @@ def _same_file(path: str) -> str:
 
 
 def write_reports(run: RunResult, reports: tuple[ExtraReport, ...]) -> None:
-    from wxcc_policy.commands.options import write_output
+    from wxcc_policy.outputs.writing import write_output
 
     for report in reports:
         write_output(CHECK.renderer(report.fmt)(run, False), report.path)

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import os
 import sys
-from collections.abc import Callable, Iterable
-from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-
-from wxcc_policy.errors import UsageError
 
 if TYPE_CHECKING:
     from wxcc_policy.reporters.registry import Registry
@@ -36,47 +32,6 @@ def _bad_date(value: str) -> str:
 
 def use_color() -> bool:
     return sys.stdout is not None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-
-
-def start_run() -> None:
-    """Each run (each main() call) guards its own inputs against its output."""
-    from wxcc_policy.inputs.files_read import forget_reads
-
-    forget_reads()
-
-
-def write_output(text: str | Iterable[str], output: str | None) -> None:
-    """Write to stdout, or to a file by the rules of reporters/output_files.py: never over
-    a file the run read, atomically onto regular files (docs/hardening.md). `text` may come
-    in pieces (a long report, rendered as it is written)."""
-    if output is None or output == "-":  # `-o -`: standard output, as for inputs
-        write_stdout(text)
-        return
-    from wxcc_policy.inputs.files_read import files_read
-    from wxcc_policy.reporters.output_files import refuse_inputs, write_report
-
-    refuse_inputs(Path(output), files_read())
-    try:
-        write_report(Path(output), text)
-    except OSError as exc:
-        raise UsageError(f"cannot write the report: {exc.strerror or exc}", output) from None
-
-
-def write_stdout(text: str | Iterable[str]) -> None:
-    """A closed or full standard output is a one-line error (exit 2), not a lost report. A
-    report in pieces is rendered whole (into a temporary file) before its first byte is
-    shown: a failure midway shows no half report."""
-    from wxcc_policy.reporters.output_files import encoded, rendered_first
-
-    if sys.stdout is None:
-        raise UsageError("cannot write the report: standard output is closed")
-    blocks = rendered_first(encoded(text)) if not isinstance(text, str) else encoded(text)
-    decoder = codecs.getincrementaldecoder("utf-8")()  # a block may end inside a character
-    try:  # writing, or holding the rendered report in its temporary file
-        for block in blocks:
-            click.echo(decoder.decode(block), nl=False)
-    except OSError as exc:
-        raise UsageError(f"cannot write the report to standard output: {exc.strerror or exc}") from None
 
 
 def horizon_option(help_text: str) -> Callable[[FC], FC]:

@@ -40,7 +40,9 @@ def plan(gate: str, paired: bool, write_after: str | None, **params: Any) -> Non
 
 def _plan(session: Session, gate: str, paired: bool, write_after: str | None) -> int:
     from wxcc_policy.evaluation.change import plan_files
+    from wxcc_policy.outputs.writing import plan_outputs
 
+    plan_outputs([("--write-after", write_after), ("-o", session.options.output)])
     paths = session.options.paths
     pairs = paired_changes(paths) if paired else [_two(paths)]
     if write_after and len(pairs) != 1:
@@ -50,7 +52,7 @@ def _plan(session: Session, gate: str, paired: bool, write_after: str | None) ->
         result, after = plan_files(snapshot, change, session.settings, session.policies)
         results.append(result)
         if write_after and after is not None:
-            _write_after(write_after, after, (snapshot, change))
+            _write_after(write_after, after)
     return emit(session, gate, tuple(results))
 
 
@@ -98,12 +100,9 @@ def snapshot_for(change: Path) -> Path:
     raise UsageError(f"no snapshot {stem}.json, {stem}.yaml or {stem}.yml beside this change file", str(change))
 
 
-def _write_after(path: str, data: Any, inputs: tuple[str, str]) -> None:
-    """Atomically, and never over the snapshot or the change file themselves."""
-    from wxcc_policy.reporters.output_files import refuse_inputs, write_report
+def _write_after(path: str, data: Any) -> None:
+    """Atomically, and never over a file the run read (the snapshot, the change, a policy,
+    the configuration) or one of the tool's own."""
+    from wxcc_policy.outputs.writing import write_file
 
-    refuse_inputs(Path(path), [Path(p) for p in inputs])
-    try:
-        write_report(Path(path), json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    except OSError as exc:
-        raise UsageError(f"cannot write the patched snapshot: {exc.strerror}", path) from None
+    write_file(Path(path), json.dumps(data, indent=2, ensure_ascii=False) + "\n", "patched snapshot")

@@ -47,10 +47,13 @@ class Session:
 
     @cached_property
     def policies(self) -> PolicySet:
+        from wxcc_policy.evaluation.configuration import check_selection
         from wxcc_policy.rules.policy_set import load_policy_set
 
         dirs = [*self.config.policy_dirs, *(Path(d) for d in self.options.policy_dirs)]
-        return load_policy_set(distinct_dirs(dirs), tracking=self._tracking)
+        policies = load_policy_set(distinct_dirs(dirs), tracking=self._tracking)
+        check_selection(self.config, policies)
+        return policies
 
     @cached_property
     def parameters(self) -> dict[str, dict[str, Any]]:
@@ -105,7 +108,7 @@ class Session:
 
     def emit(self, text: str | Iterable[str]) -> None:
         """The report to -o (atomically, never over an input) or standard output."""
-        from wxcc_policy.commands.options import write_output
+        from wxcc_policy.outputs.writing import write_output
 
         write_output(text, self.options.output)
 

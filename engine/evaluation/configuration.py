@@ -9,6 +9,7 @@ from wxcc_policy.errors import UsageError
 from wxcc_policy.evaluation.waivers import DEFAULT_MAX_DAYS, DEFAULT_WARNING_DAYS, WaiverRule, waivers_in
 from wxcc_policy.inputs.config_files import YamlFile, read_yaml_file
 from wxcc_policy.lang.budget import Limits
+from wxcc_policy.lang.shapes import did_you_mean
 from wxcc_policy.rules.parameters import parameter_values
 from wxcc_policy.rules.policy_set import PolicySet
 from wxcc_policy.validation.schemas import check_file
@@ -41,6 +42,7 @@ def load_config(path: Path | None, explicit: bool) -> Config:
     check_file(file, "config")
     d = file.data
     base = path.parent
+    _check_policy_dirs(file, base)
     return Config(
         parameters=dict(d.get("parameters", {})),
         format=d.get("format"),
@@ -53,6 +55,23 @@ def load_config(path: Path | None, explicit: bool) -> Config:
         reports=tuple((fmt, base / out) for fmt, out in d.get("reports", {}).items()),
         **_waiver_settings(file),
     )
+
+
+def _check_policy_dirs(file: YamlFile, base: Path) -> None:
+    """A missing policy directory is located at its entry in the configuration."""
+    for index, name in enumerate(file.data.get("policyDirs", [])):
+        if not (base / name).is_dir():
+            raise UsageError(f"policy directory not found: {base / name}", file.where(("policyDirs", index)))
+
+
+def check_selection(config: Config, policies: PolicySet) -> None:
+    """An unknown id in `select:` or `skip:` is located at its entry in the configuration
+    (the command line's are checked where the run selects its policies)."""
+    known = [p.info.id for p in policies.policies]
+    for key, ids in (("select", config.select), ("skip", config.skip)):
+        for index, pid in enumerate(ids):
+            if pid not in known and config.file is not None:
+                raise UsageError(f"unknown policy id {pid!r}{did_you_mean(pid, known)}", config.file.where((key, index)))
 
 
 def _waiver_settings(file: YamlFile) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import yaml
 
 from wxcc_policy.errors import InputError, UsageError
 from wxcc_policy.inputs.file_bytes import decode_utf8, read_regular_file, shown_path
+from wxcc_policy.inputs.json_reader import parse_json
 from wxcc_policy.inputs.positions import line_column
 from wxcc_policy.inputs.yaml_reader import node_at, parse_yaml
 
@@ -45,6 +46,8 @@ def read_yaml_file(path: Path, shown: str | None = None) -> YamlFile:
     text = ""
     try:
         text = decode_utf8(raw)
+        if path.suffix.lower() == ".json":  # JSON is YAML, but its errors are said in JSON's words
+            parse_json(text)
         data, root = parse_yaml(text)
     except InputError as exc:
         line, column = line_column(text, exc.offset) if text else (1, 1)

@@ -20,6 +20,14 @@ import jsonpointer
 from wxcc_policy.inputs.documents import Document
 from wxcc_policy.inputs.pointers import PointerIndex, join_pointer, split_pointer
 
+# What a change may make of a snapshot (docs/change.md "Bounds"): a `copy` duplicates a
+# subtree, so twenty copies of a list into itself double the document twenty times. The
+# patched document may hold at most GROWTH_FACTOR times the values of the snapshot and the
+# change file together, and never more than MAX_PATCHED_VALUES, unless those two files
+# already hold more (what a change writes literally is bounded by the file itself).
+GROWTH_FACTOR = 4
+MAX_PATCHED_VALUES = 20_000_000
+
 
 class PatchError(Exception):
     """A change that cannot be applied; `where` is change-file:line:column."""
@@ -74,9 +82,9 @@ def apply_change(change: Document, data: Any) -> AppliedChange:
         after = json_merge_patch.merge(target, duplicate(change.data))
         return AppliedChange(kind, after, operations, _merge_written(after, change.data))
     anchors = []
-    for op, raw in zip(operations, change.data, strict=True):
-        target = _apply_operation(target, op, raw)
-        anchors.append(_anchor(target, raw))
+    for raw, after in zip(change.data, _applied(target, operations, change), strict=True):
+        anchors.append(_anchor(after, raw))
+        target = after  # the same object, changed in place
     return AppliedChange(kind, target, operations, _final_pointers(target, anchors))
 
 
@@ -92,9 +100,8 @@ def prefixes(change: Document, data: Any) -> Iterator[tuple[Operation, Any]]:
             partial = _nested(members[: k + 1])
             yield op, json_merge_patch.merge(duplicate(target), partial)
         return
-    for op, raw in zip(operations, change.data, strict=True):
-        target = _apply_operation(target, op, raw)
-        yield op, duplicate(target)
+    for op, after in zip(operations, _applied(target, operations, change), strict=True):
+        yield op, duplicate(after)
 
 
 def change_kind(change: Document) -> str:
@@ -133,6 +140,79 @@ def _label(raw: Any) -> str:
     text = f"{op} {path}" if isinstance(op, str) and isinstance(path, str) else "malformed"
     source = raw.get("from")
     return f"{text} from {source}" if op in ("move", "copy") and isinstance(source, str) else text
+
+
+def _applied(target: Any, operations: tuple[Operation, ...], change: Document) -> Iterator[Any]:
+    """The document after each operation of a JSON Patch in turn (the same object, changed
+    in place), each operation refused before it runs if it would grow the document past
+    the bound."""
+    own = count_values(change.data)
+    values = count_values(target)
+    limit = max(values + own, min(GROWTH_FACTOR * (values + own), MAX_PATCHED_VALUES))
+    for op, raw in zip(operations, change.data, strict=True):
+        values += _growth(target, raw)
+        if values > limit:
+            raise PatchError(f"operation {op.number} ({op.label}): {_too_big(values, limit)}", op.where)
+        target = _apply_operation(target, op, raw)
+        yield target
+
+
+def _too_big(values: int, limit: int) -> str:
+    return (
+        f"the patched document would hold {values:,} values, more than the {limit:,} allowed"
+        f" ({GROWTH_FACTOR} times the snapshot and the change, at most {MAX_PATCHED_VALUES:,})"
+    )
+
+
+def count_values(data: Any) -> int:
+    """Every object, array and scalar counts one; without recursion (depth is the readers' bound)."""
+    count, stack = 0, [data]
+    while stack:
+        value = stack.pop()
+        count += 1
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return count
+
+
+def _growth(target: Any, raw: Any) -> int:
+    """How many values the operation adds (what it writes, less what it certainly replaces
+    or removes), found before it runs so that a copy too big is never made."""
+    if not isinstance(raw, dict):
+        return 0
+    op = raw.get("op")
+    written = count_values(raw.get("value")) if op in ("add", "replace") and "value" in raw else 0
+    if op == "copy":
+        written = _values_at(target, raw.get("from"))
+    path = raw.get("path")
+    replaced = op in ("remove", "replace") or (op in ("add", "copy", "move") and _is_member(target, path))
+    return written - (_values_at(target, path) if replaced else 0)
+
+
+def _is_member(target: Any, pointer: Any) -> bool:
+    """Whether `pointer` names an existing member of an object (which add, copy and move
+    replace; in an array they insert)."""
+    if not isinstance(pointer, str) or not pointer:
+        return pointer == ""
+    parent, _, key = pointer.rpartition("/")
+    try:
+        container = jsonpointer.resolve_pointer(target, parent, None)
+    except Exception:  # a malformed pointer: the operation reports it
+        return False
+    return isinstance(container, dict) and key.replace("~1", "/").replace("~0", "~") in container
+
+
+def _values_at(target: Any, pointer: Any) -> int:
+    """The values under `pointer`, 0 where it names nothing (the operation then fails with its own error)."""
+    if not isinstance(pointer, str):
+        return 0
+    try:
+        found = jsonpointer.resolve_pointer(target, pointer, None)
+    except Exception:  # a malformed pointer: the operation reports it
+        return 0
+    return 0 if found is None else count_values(found)
 
 
 def _apply_operation(target: Any, op: Operation, raw: Any) -> Any:

@@ -28,15 +28,19 @@ _TIME_CHECK_EVERY = 100_000  # steps between two looks at the clock
 
 class Limits(NamedTuple):
     """Per document. A document may spend `steps`, plus `steps_per_element` for each
-    element of its top-level lists: legitimate work grows with the tenant, a runaway
-    policy's does not. The built-in policies spend about 3.5 steps per element: 3,500,000
-    on a 1,000,000-user tenant, a ninth of its 31,000,000 (docs/policy-language.md#limits)."""
+    element of its top-level lists, and `seconds` plus `seconds_per_element` per element:
+    legitimate work grows with the tenant, a runaway policy's does not. The built-in
+    policies spend about 6 steps per element, and about 46 when every user has a finding
+    (rendering a finding calls library functions): 46,000,000 on a 1,000,000-user tenant,
+    under half of its 110,000,000 (docs/policy-language.md#limits). A budget stops runaway
+    policies, not tenants with many findings."""
 
     steps: int = 10_000_000
-    steps_per_element: int = 20
+    steps_per_element: int = 100
     seconds: float = 60.0
     collection_size: int = 10_000_000
     string_length: int = 10_000_000
+    seconds_per_element: float = 0.0002
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Limits:
@@ -49,6 +53,7 @@ _FIELDS = {
     "steps": "steps",
     "stepsPerElement": "steps_per_element",
     "seconds": "seconds",
+    "secondsPerElement": "seconds_per_element",
     "collectionSize": "collection_size",
     "stringLength": "string_length",
 }
@@ -61,13 +66,14 @@ _SETTING = {field: f"limits.{key}" for key, field in _FIELDS.items()}
 class Budget:
     """What is left of one document's limits. Shared by every policy evaluated on it."""
 
-    __slots__ = ("_checkpoint", "deadline", "left", "limits", "steps")
+    __slots__ = ("_checkpoint", "deadline", "left", "limits", "seconds", "steps")
 
     def __init__(self, limits: Limits = Limits(), elements: int = 0) -> None:  # noqa: B008 - an immutable NamedTuple
         self.limits = limits
         self.steps = limits.steps + limits.steps_per_element * elements
         self.left = self.steps
-        self.deadline = time.monotonic() + limits.seconds
+        self.seconds = limits.seconds + limits.seconds_per_element * elements
+        self.deadline = time.monotonic() + self.seconds
         self._checkpoint = self.left - _TIME_CHECK_EVERY
 
     @property
@@ -83,7 +89,7 @@ class Budget:
         if self.left < 0:
             raise _exceeded(f"more than {self.steps:,} steps", "steps")
         if time.monotonic() > self.deadline:
-            raise _exceeded(f"more than {self.limits.seconds:g} seconds", "seconds")
+            raise _exceeded(f"more than {self.seconds:g} seconds", "seconds")
         self._checkpoint = self.left - _TIME_CHECK_EVERY
 
     def collection(self, size: int) -> None:
@@ -103,7 +109,9 @@ def _exceeded(what: str, limit: str) -> BudgetExceeded:
     return BudgetExceeded(f"evaluation budget exceeded: {what}; raise {_SETTING[limit]} in the configuration if this is expected")
 
 
-UNLIMITED = Limits(steps=2**62, steps_per_element=0, seconds=float("inf"), collection_size=2**62, string_length=2**62)
+UNLIMITED = Limits(
+    steps=2**62, steps_per_element=0, seconds=float("inf"), seconds_per_element=0.0, collection_size=2**62, string_length=2**62
+)
 
 
 class _NoBudget(Budget):

@@ -430,7 +430,7 @@ BUILTINS: dict[str, Builtin] = {
     "concat": _b(_concat, "concat(xs, ys, ...)", "The lists one after the other.", 1, 99, "list", shape="list"),
     "set": _b(_set, "set(xs)", "A set, for fast `in` tests.", 1, 1, "set", category=_LOOKUP),
     "groupBy": _b(_group_by, "groupBy(xs, x -> key)", "Groups `{key, items}` in order of first appearance; "
-                  "a list key groups by several values (`o -> [o.period, o.usageType]`).", 2, 2,
+                  "a list key groups by several values (`x -> [x.year, x.kind]`).", 2, 2,
                   "list of {key, items}", lambda_at=(1,), shape="groups", category=_LOOKUP),
     "index": _b(_index, "index(xs, x -> key)", "Object from key to the first item with that key: a lookup "
                 "table built once.", 2, 2, "object", lambda_at=(1,), shape="index", category=_LOOKUP),

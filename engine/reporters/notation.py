@@ -1,8 +1,8 @@
 """Values written in the policy language's own notation, for people (`explain`).
 
-`'text'`, `27`, `true`, `null`, `[1, 2]`, `{id: 'u-1', roles: ['agent']}`, and a set as
+`'text'`, `27`, `true`, `null`, `[1, 2]`, `{id: 'x-1', tags: ['a']}`, and a set as
 `set(['a', 'b'])`. A map keyed by a composite key shows the key as a list:
-`{['2026-10', 'standardAgent']: 27}`. Large values are shortened, never silently: a cut
+`{['2026-10', 'k']: 27}`. Large values are shortened, never silently: a cut
 list, object or string ends with `… (N)`, N being its full size. An object with an `id`
 (an element of the snapshot, usually) shows the id first, and inside another value only
 the id.

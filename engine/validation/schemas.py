@@ -20,6 +20,18 @@ from wxcc_policy.inputs.pointers import join_pointer, split_pointer
 
 _MAX_VALUE_TEXT = 60
 
+# The snapshot schema's dates, timestamps and periods are in the years 0001 to 9000 (docs/
+# decisions.md, "Extreme values"): a policy may move a date by centuries and stay in the
+# calendar. The pattern that says so is long; its error says it in words too.
+_YEARS_PATTERN = "(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-8][0-9]{3}|9000)"
+
+
+def _pattern_words(pattern: str) -> str:
+    if _YEARS_PATTERN not in pattern:
+        return f"does not match {pattern}"
+    form = "date-time (RFC 3339)" if "[Tt ]" in pattern else "period (YYYY-MM)" if pattern.endswith("1[0-2])$") else "date (YYYY-MM-DD)"
+    return f"is not a valid {form} in the years 0001 to 9000"
+
 
 class SchemaViolation(NamedTuple):
     pointer: str
@@ -201,13 +213,16 @@ def _explain(error: Any, instance: Any) -> list[SchemaViolation]:
         "Type": lambda: f"{shown} is not of type {_types(kind.types)}",
         "Enum": lambda: f"{shown} is not one of {', '.join(json.dumps(o) for o in kind.options)}",
         "Constant": lambda: f"{shown} must be {json.dumps(kind.expected_value)}",
-        "Pattern": lambda: f"{shown} does not match {kind.pattern}",
+        "Pattern": lambda: f"{shown} {_pattern_words(kind.pattern)}",
         "Format": lambda: f"{shown} is not a valid {kind.format}{_FORMAT_HINTS.get(kind.format, '')}",
         "MinLength": lambda: f"{shown} is shorter than {kind.limit} character(s)",
+        "MaxLength": lambda: f"{shown} is longer than {kind.limit} character(s)",
         "MinItems": lambda: f"list has fewer than {kind.limit} item(s)",
+        "MaxItems": lambda: f"list has more than {kind.limit} item(s)",
         "Minimum": lambda: f"{shown} is less than the minimum of {kind.limit}",
         "Maximum": lambda: f"{shown} is greater than the maximum of {kind.limit}",
         "ExclusiveMinimum": lambda: f"{shown} must be greater than {kind.limit}",
+        "ExclusiveMaximum": lambda: f"{shown} must be less than {kind.limit}",
         "AnyOf": lambda: f"{shown} is not valid under any of the allowed forms",
     }
     make = messages.get(name)

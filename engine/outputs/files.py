@@ -1,8 +1,11 @@
 """Writing a report to a file without ever destroying one (docs/hardening.md, "Output files").
 
 - The output must not be a file the run read (an input, the configuration, a policy,
-  library or test file), named directly, through a symbolic link or by a hard link:
-  that is refused before anything is written.
+  library, waiver, baseline, change or test file), nor one of the tool's own files (its
+  bundled schemas, policies, templates: anything in its installed package), named
+  directly, through a symbolic link or by a hard link. Every output a run plans
+  (inputs/files_read.py `note_outputs`) is checked before the first is written, so one
+  refused output leaves the others unwritten too.
 - A regular file is replaced atomically (written beside it, then renamed over it), so a
   reader never sees half a report. A new file gets the mode the umask gives; an existing
   one keeps its mode.
@@ -15,14 +18,21 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from wxcc_policy.errors import UsageError
+from wxcc_policy.inputs.files_read import planned_outputs
+
+# The packages whose files the tool reads at run time: its code, schemas, built-in
+# policies and report templates (in an editable install, schemas and policies lie apart).
+BUNDLED_PACKAGES = ("wxcc_policy", "wxcc_policy.schemas", "wxcc_policy.policies", "wxcc_policy.reporters.portfolio.templates")
 
 
 class OutputRefused(UsageError):
@@ -30,7 +40,59 @@ class OutputRefused(UsageError):
 
 
 def refuse_inputs(path: Path, read: Iterable[Path]) -> None:
-    """Refuse an output that is (or resolves to, by link) one of the files the run read."""
+    """Refuse an output, or any other output the run plans, that is (or resolves to, by
+    link) one of the files the run read or one of the tool's own files."""
+    sources = tuple(read)
+    for target in dict.fromkeys([*planned_outputs(), path]):
+        refuse_bundled(target)
+        _refuse_read(target, sources)
+
+
+def refuse_bundled(path: Path) -> None:
+    """Nothing is written among the tool's own files: a report over its snapshot schema
+    made every later run fail."""
+    real = os.path.realpath(path)
+    inside = next((d for d in bundled_directories() if real == d or real.startswith(d + os.sep)), None)
+    if inside is not None:
+        where = f"in {os.fsdecode(inside)!r}, the tool's own files"
+        raise OutputRefused(f"the report would be written {where}; choose another output file", str(path))
+    try:
+        info = path.stat()
+    except OSError:
+        return
+    if info.st_nlink > 1 and (info.st_dev, info.st_ino) in _bundled_files():
+        raise OutputRefused("the report would overwrite one of the tool's own files (a hard link); choose another output file", str(path))
+
+
+@cache
+def bundled_directories() -> tuple[str, ...]:
+    found: list[str] = []
+    for package in BUNDLED_PACKAGES:
+        try:
+            spec = importlib.util.find_spec(package)
+        except ModuleNotFoundError:
+            continue
+        if spec is not None:
+            found.extend(os.path.realpath(d) for d in spec.submodule_search_locations or ())
+    return tuple(dict.fromkeys(found))
+
+
+@cache
+def _bundled_files() -> frozenset[tuple[int, int]]:
+    """(device, inode) of every file in the bundled directories, for hard links elsewhere."""
+    found = set()
+    for directory in bundled_directories():
+        for root, _, names in os.walk(directory):
+            for name in names:
+                try:
+                    info = os.stat(os.path.join(root, name))
+                except OSError:
+                    continue
+                found.add((info.st_dev, info.st_ino))
+    return frozenset(found)
+
+
+def _refuse_read(path: Path, read: Iterable[Path]) -> None:
     try:
         target = path.stat()
     except OSError:
