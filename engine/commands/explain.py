@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
 from wxcc_policy.commands.options import config_option, load, parse_as_of, policy_dir_option
+from wxcc_policy.inputs.discovery import input_path
 
 
 @click.command()
@@ -38,6 +38,6 @@ def explain(
     if snapshot is None:
         click.echo(explain_policy(loaded, policy_id, params), nl=False)
         return
-    text, code = explain_findings(loaded, policy_id, params, Path(snapshot), key, as_of, fmt, config.limits)
+    text, code = explain_findings(loaded, policy_id, params, input_path(snapshot), key, as_of, fmt, config.limits)
     click.echo(text, nl=False, err=code != 0)  # a diagnostic (no such key, an invalid snapshot) is not a report
     sys.exit(code)

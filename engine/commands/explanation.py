@@ -18,7 +18,7 @@ from wxcc_policy.errors import UsageError
 from wxcc_policy.evaluation.evaluator import evaluate
 from wxcc_policy.evaluation.locate import locate_pairs
 from wxcc_policy.evaluation.tracer import Tracer
-from wxcc_policy.inputs.sources import Document, read_document
+from wxcc_policy.inputs.sources import STDIN, Document, read_document
 from wxcc_policy.lang import ast
 from wxcc_policy.lang.budget import Limits
 from wxcc_policy.lang.lexer import SyntaxProblem
@@ -132,7 +132,7 @@ def explain_findings(
     limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[str, int]:
     policy = _policy(policies, policy_id)
-    if not snapshot.is_file():
+    if snapshot != STDIN and not snapshot.is_file():  # `-`: standard input
         problem = "a directory: explain takes one snapshot file" if snapshot.is_dir() else "no such file"
         raise UsageError(problem, str(snapshot))
     document = read_document(snapshot)

@@ -48,6 +48,8 @@ def _plan(opts: dict[str, Any]) -> int:
     pairs = paired(opts["paths"]) if opts["paired"] else [_two(opts["paths"])]
     if opts["write_after"] and len(pairs) != 1:
         raise UsageError("--write-after needs exactly one snapshot and change")
+    if opts["write_after"] == "-":
+        raise UsageError("--write-after takes a file: standard output (-) holds the report")
     settings, policies, config = settings_and_policies(opts)
     results = []
     for snapshot, change in pairs:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from wxcc_policy.commands.config import Config, policy_parameters
-from wxcc_policy.errors import UsageError
+from wxcc_policy.errors import UsageError, not_found
 from wxcc_policy.evaluation.pipeline import CheckSettings, check_document, select_policies
 from wxcc_policy.evaluation.results import Finding, SchemaError
 from wxcc_policy.inputs.pointers import split_pointer
@@ -53,7 +53,7 @@ def find_test_files(paths: Iterable[str]) -> list[Path]:
         elif os.path.lexists(path):  # named: read, or refused with a reason (inputs/sources.py)
             found.append(path)
         else:
-            raise UsageError("no such file or directory", given)
+            raise not_found("policy test file", given) if given == "-" else UsageError("no such file or directory", given)
     return found
 
 

@@ -3,12 +3,12 @@ and unchanged (`diff`), and the same for a patch applied in memory (`plan`)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from wxcc_policy.errors import UsageError
 from wxcc_policy.evaluation.pipeline import CheckSettings, check_document, run_result
 from wxcc_policy.evaluation.results import SEVERITY_RANK, FileResult, Finding, Located, RunResult
+from wxcc_policy.inputs.discovery import input_path, shown_input, standard_input_once
 from wxcc_policy.inputs.patches import AppliedChange, PatchError, apply_change, prefixes
 from wxcc_policy.inputs.sources import Document, ParseFailure, read_document
 from wxcc_policy.rules.policy_set import PolicySet
@@ -109,8 +109,9 @@ def same_tenant(before: FileResult, after: FileResult) -> None:
 
 
 def read(path: str) -> Document | ParseFailure:
+    """One input named on the command line; `-` is standard input, shown as <stdin>."""
     try:
-        return read_document(Path(path), path)
+        return read_document(input_path(path), shown_input(path))
     except OSError as exc:
         raise UsageError(f"cannot read: {exc.strerror}", path) from None
 
@@ -118,6 +119,7 @@ def read(path: str) -> Document | ParseFailure:
 def diff_files(before_path: str, after_path: str, settings: CheckSettings, policies: PolicySet) -> ChangeResult:
     """Both snapshots evaluated on one date (--as-of, else AFTER's own): the calendar
     moving between two captures is not the change being judged."""
+    standard_input_once((before_path, after_path))
     after = check_document(read(after_path), settings, policies)
     before = check_document(read(before_path), _on(settings, after), policies)
     if before.invalid or after.invalid:
@@ -143,6 +145,8 @@ def in_memory(path: str, data: Any) -> Document:
 def plan_files(snapshot_path: str, change_path: str, settings: CheckSettings, policies: PolicySet) -> tuple[ChangeResult, Any]:
     """The change judged as `diff SNAPSHOT AFTER`; also returns AFTER's data (None when the
     change could not be applied), for --write-after."""
+    standard_input_once((snapshot_path, change_path))
+    snapshot_path, change_path = shown_input(snapshot_path), shown_input(change_path)
     document = read(snapshot_path)
     before = check_document(document, settings, policies)
     change = read(change_path)
