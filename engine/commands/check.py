@@ -24,7 +24,7 @@ from wxcc_policy.commands.options import (
     write_output,
 )
 from wxcc_policy.commands.progress import many_files_options
-from wxcc_policy.reporters import REPORTERS
+from wxcc_policy.reporters import REPORTERS, reporter
 
 
 @click.command()
@@ -36,6 +36,7 @@ from wxcc_policy.reporters import REPORTERS
 @policy_dir_option
 @selection_options
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to this file.")
+@click.option("--show-keys", is_flag=True, help="Text format: each finding's key below it (for explain --key, waivers, baselines).")
 @report_option
 @many_files_options
 @waiver_options
@@ -60,6 +61,7 @@ def _check(opts: dict[str, Any]) -> int:
     config, policies = load(opts["config_path"], opts["policy_dirs"])
     settings = check_settings(opts, config, policies)
     reports = planned_reports(opts, config)
+    renderer = reporter(opts["fmt"] or config.format or "text", opts["show_keys"])
     risk = load_accepted_risk(opts, config, policies)
     run, _ = run_many(opts, settings, policies)
     run = apply_accepted_risk(run, risk, opts, config, settings.policy_ids)
@@ -67,7 +69,6 @@ def _check(opts: dict[str, Any]) -> int:
         from wxcc_policy.evaluation.forecast import with_horizon
 
         run = with_horizon(run, settings, policies, opts["horizon"])
-    renderer = REPORTERS[opts["fmt"] or config.format or "text"]
     output = opts["output"]
     write_output(renderer(run, use_color() and output is None), output)
     write_reports(run, reports)

@@ -140,11 +140,11 @@ def explain_findings(
         return f"{snapshot}: the snapshot is not valid; run `wxcc-policy check {snapshot}` first.\n", 1
     explanation = trace(policies, policy, params[policy_id], document, as_of, limits)
     if key is not None:
-        chosen = tuple(pair for pair in explanation.findings if pair[0].key == key)
+        chosen = tuple(n for n, pair in enumerate(explanation.findings, 1) if pair[0].key == key)
         if not chosen:
             keys = ", ".join(f.key for f, _ in explanation.findings) or "none"
             return f"No {policy_id} finding has key {key!r}; keys: {keys}.\n", 1
-        explanation = explanation._replace(findings=chosen)
+        explanation = explanation.only(chosen)
     return RENDERERS[fmt](explanation), 0
 
 

@@ -31,6 +31,15 @@ class Explanation(NamedTuple):
     total: int  # findings of the run
     entries: dict[str, LibraryEntry]
     data: Any  # the snapshot's parsed document, for the pointers of the elements shown
+    positions: tuple[int, ...] = ()  # each shown finding's number among all `total` (1-based); () when all are shown
+
+    def only(self, positions: tuple[int, ...]) -> Explanation:
+        """The explanation of some findings only (`--key`), by their numbers among all."""
+        return self._replace(findings=tuple(self.findings[p - 1] for p in positions), positions=positions)
+
+    def position(self, index: int) -> int:
+        """The number among all findings of the `index`-th one shown."""
+        return self.positions[index] if self.positions else index + 1
 
 
 class Layout(NamedTuple):
@@ -231,7 +240,7 @@ def _refs(nodes: list[Derived], plan: Layout) -> str:
 def _finding(ex: Explanation, plan: Layout, index: int, finding: Finding, traced: TracedFinding) -> list[str]:
     lines = [
         "",
-        f"Finding {index + 1} of {len(ex.findings)}: {finding.pointer} (line {finding.line}, column {finding.column}), key {finding.key}",
+        f"Finding {ex.position(index)} of {ex.total}: {finding.pointer} (line {finding.line}, column {finding.column}), key {finding.key}",
         f"  {finding.message}",
         "  Bindings:" if traced.bindings else "  Bindings: none (the policy has no forEach, let or report.let)",
     ]
