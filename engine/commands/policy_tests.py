@@ -158,10 +158,17 @@ def _snapshot(file: YamlFile, snapshot: Any, parts: tuple[str | int, ...]) -> Do
     if isinstance(snapshot, str):
         path = Path(file.path).parent / snapshot
         if not path.is_file():
-            raise UsageError(f"snapshot file not found: {path}", file.where(parts))
+            raise UsageError(snapshot_not_found(snapshot, path), file.where(parts))
         return read_document(path)
     text = json.dumps(snapshot, indent=1)
     return parse_text(text, file.where(parts), "sha256:" + hashlib.sha256(text.encode()).hexdigest(), False)
+
+
+def snapshot_not_found(given: str, path: Path) -> str:
+    """Says what a case's `snapshot:` may be; a placeholder pasted from an example is named as one."""
+    if given.strip(". …") == "":
+        return f"snapshot: {given} is a placeholder: give a snapshot file (relative to this test file) or the snapshot itself, inline"
+    return f"snapshot file not found: {path} (a path relative to this test file, or the snapshot itself, inline)"
 
 
 def _expected_labels(case: dict[str, Any]) -> list[str]:

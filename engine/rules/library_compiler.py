@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from wxcc_policy.errors import UsageError
 from wxcc_policy.inputs.yaml_files import YamlFile
+from wxcc_policy.lang.builtins import BUILTINS
 from wxcc_policy.lang.compiler import Compiler, Namespace
 from wxcc_policy.lang.names import AS_OF, DOCUMENT, RESERVED
 from wxcc_policy.lang.runtime import CompiledFunction
@@ -60,6 +61,8 @@ class LibraryCompiler:
                 where = f.where((section, name))
                 if name in self.entries or name in self.namespace.env_names or name in RESERVED:
                     raise UsageError(f"{name!r} is already defined", where)
+                if kind == "function" and name in BUILTINS:  # a call would reach the built-in, silently
+                    raise UsageError(f"{name!r} is already defined: it is a built-in function (docs/policy-language.md)", where)
                 expression = spec["expr"] if kind == "value" else spec["body"]
                 params = tuple(spec.get("params", ()))
                 self.entries[name] = LibraryEntry(name, kind, params, spec["description"], where, expression)
