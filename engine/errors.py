@@ -43,6 +43,15 @@ class UsageError(LocatedError):
         super().__init__(message, 0, where)
 
 
+STANDARD_INPUT_HINT = "standard input (-) holds only a snapshot or a change file: name a file"
+
+
+def not_found(what: str, given: str) -> UsageError:
+    """`WHAT not found` at `given`; `-`, which is standard input only where a snapshot or a
+    change file is read, says so instead."""
+    return UsageError(f"{what} not found ({STANDARD_INPUT_HINT})" if given == "-" else f"{what} not found", given)
+
+
 class SyntaxProblem(LocatedError):
     """An expression or template that does not parse; `offset` is into its text."""
 

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -194,3 +195,21 @@ def test_check_restores_garbage_collection() -> None:
     assert gc.isenabled()
     main(["check", str(EXAMPLES / "acme-tenant.json")])
     assert gc.isenabled()
+
+
+def test_show_keys_puts_each_findings_key_below_it_in_text(runner: Any) -> None:
+    violations = str(EXAMPLES / "violations-tenant.yaml")
+    _, plain, _ = run_cli(runner, "check", violations)
+    code, keyed, _ = run_cli(runner, "check", "--show-keys", violations)
+    _, as_json, _ = run_cli(runner, "check", "--format", "json", violations)
+    assert code == 1 and "  key " not in plain
+    expected = [f["key"] for r in json.loads(as_json)["results"] for f in r["findings"]]
+    assert [line.removeprefix("  key ") for line in keyed.splitlines() if line.startswith("  key ")] == expected
+    assert [line for line in keyed.splitlines() if not line.startswith("  key ")] == plain.splitlines()
+    code, out, _ = run_cli(runner, "explain", "WXCC-ACC-001", violations, "--key", expected[2])  # a key, pasted
+    assert code == 0 and f"key {expected[2]}" in out
+    code, out, err = run_cli(runner, "check", "--show-keys", "--format", "sarif", violations)
+    assert (code, out) == (2, "") and "--show-keys is for the text format" in err
+    code, out, _ = run_cli(runner, "check", "--show-keys", "--horizon", "30", str(EXAMPLES / "acme-tenant.json"))
+    upcoming = out.split("Upcoming findings", 1)[1].splitlines()
+    assert code == 0 and upcoming[2] == "  key WXCC-ACC-001:org-acme-7f3a:users/u-agent-2"

@@ -11,7 +11,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import EXAMPLES, ROOT, run_cli
+from conftest import EXAMPLES, ROOT, minimal_snapshot, run_cli
 
 VIOLATIONS = str(EXAMPLES / "violations-tenant.yaml")
 ACME = str(EXAMPLES / "acme-tenant.json")
@@ -368,3 +368,22 @@ def test_explain_recurses_as_deep_as_check(runner, tmp_path: Path, depth: int, e
         code, out, err = run_cli(runner, "explain", "--format", fmt, *args, "ACME-D-001", ACME)
         assert code == expected and "Traceback" not in err, err
         assert expected == 0 or err.strip().endswith("recursion too deep")
+
+
+def test_one_finding_by_key_says_which_of_how_many(runner, tmp_path: Path) -> None:
+    doc = minimal_snapshot()
+    for user in doc["users"]:
+        user["subscriptionId"] = "Sub-999"
+    snapshot = tmp_path / "three.json"
+    snapshot.write_text(json.dumps(doc, indent=2))
+    code, out, _ = run_cli(runner, "explain", "WXCC-ACC-001", str(snapshot))
+    assert code == 0 and [line.split(":")[0] for line in out.splitlines() if line.startswith("Finding ")] == [
+        "Finding 1 of 3",
+        "Finding 2 of 3",
+        "Finding 3 of 3",
+    ]
+    key = f"WXCC-ACC-001:{doc['tenant']['id']}:users/{doc['users'][1]['id']}"
+    code, out, _ = run_cli(runner, "explain", "WXCC-ACC-001", str(snapshot), "--key", key)
+    assert code == 0 and ": 3 findings, 1 shown." in out
+    (shown,) = [line for line in out.splitlines() if line.startswith("Finding ")]
+    assert shown.startswith("Finding 2 of 3: /users/1/subscriptionId (line ") and shown.endswith(f", key {key}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wxcc_policy.evaluation.configuration import Config, policy_parameters
-from wxcc_policy.evaluation.forecast import Forecast, forecast_document, load_tracking_policy_set
+from wxcc_policy.evaluation.forecast import Forecast, ForecastEntry, after, forecast_document, linked, load_tracking_policy_set
 from wxcc_policy.evaluation.pipeline import CheckSettings, select_policies
+from wxcc_policy.evaluation.results import Finding
 from wxcc_policy.inputs.documents import parse_text
 from wxcc_policy.inputs.readers import JSON
 from wxcc_policy.lang import builtins
@@ -280,6 +283,76 @@ def test_check_horizon_adds_info_that_never_fails(runner: Any, monkeypatch: Any,
     assert code == 0
     findings = json.loads(out)["results"][0]["findings"]
     assert findings and all(f["severity"] == "info" and f["state"] == "upcoming" for f in findings)
-    assert findings[0]["message"].startswith("from 2027-01-01: warning User admin1@acme.example")
+    assert findings[0]["message"].startswith("User admin1@acme.example")
+    assert findings[0]["message"].endswith("(upcoming warning from 2027-01-01, becomes WXCC-ACC-001 on 2027-02-01)")
     code, text, _ = run_cli(runner, "check", "--horizon", "400", str(path))
     assert code == 0 and "Upcoming findings (check --horizon; they do not fail the run):" in text
+
+
+def test_a_warning_that_turns_into_an_error_about_the_same_entity_becomes_it(runner: Any, monkeypatch: Any) -> None:
+    monkeypatch.chdir(ROOT)
+    code, out, _ = run_cli(runner, "forecast", "examples/tenants/acme-tenant.json", "--days", "365")
+    first = out.splitlines()[0]
+    assert code == 0 and first.endswith("to keep Agent Desktop access. (becomes WXCC-ACC-001 on 2026-12-11)"), first
+    assert "gone from 2026-12-11" not in out
+    code, out, _ = run_cli(runner, "forecast", "examples/tenants/acme-tenant.json", "--days", "365", "--format", "json")
+    result = json.loads(out)
+    jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(result)
+    by_key = {(f["key"], f["from"]): f for f in result["findings"]}
+    warning = by_key[("WXCC-ACC-002:org-acme-7f3a:users/u-agent-2", "2026-11-20")]
+    assert (warning["until"], warning["becomes"]) == ("2026-12-11", ["WXCC-ACC-001"])
+    error = by_key[("WXCC-ACC-001:org-acme-7f3a:users/u-agent-2", "2026-12-11")]
+    assert error["becomes"] == []  # lasts to the horizon
+    _, markdown, _ = run_cli(runner, "forecast", "examples/tenants/acme-tenant.json", "--days", "365", "--format", "markdown")
+    assert "| today (2026-11-20) | 2026-12-11 (becomes WXCC-ACC-001) | warning | WXCC-ACC-002 |" in markdown
+
+
+def test_linked_by_entity_on_the_day_one_ends_and_the_other_begins() -> None:
+    def entry(key: str, since: str | None, until: str | None) -> ForecastEntry:
+        return ForecastEntry(Finding(key.split(":")[0], "warning", "m", "/x", 1, 1, key), since, until)
+
+    ends = entry("P-1:t:a", None, "2027-01-02")
+    follows = entry("P-2:t:a", "2027-01-02", None)
+    other_day = entry("P-3:t:a", "2027-01-03", None)
+    other_entity = entry("P-1:t:b", None, "2027-01-02")
+    other_tenant = entry("P-4:u:a", "2027-01-02", None)
+    out = linked((ends, follows, other_day, other_entity, other_tenant))
+    assert [e.becomes for e in out] == [("P-2",), (), (), (), ()]
+    assert after(out[0], " ") == " becomes P-2 on 2027-01-02" and after(out[3], " ") == " gone from 2027-01-02"
+
+
+def test_check_horizon_prints_one_severity_per_line(runner: Any, monkeypatch: Any) -> None:
+    monkeypatch.chdir(ROOT)
+    code, out, _ = run_cli(runner, "check", "--horizon", "30", "examples/tenants/acme-tenant.json")
+    upcoming = out.split("Upcoming findings (check --horizon; they do not fail the run):\n", 1)[1].split("\n\n")[0].splitlines()
+    assert code == 0 and upcoming == [
+        "examples/tenants/acme-tenant.json:45:109: info WXCC-ACC-001 User agent2@acme.example (u-agent-2) is mapped to Sub-200, "
+        "which expired on 2026-12-10; remap to Sub-100 (primary) to keep Agent Desktop access. (upcoming error from 2026-12-11)"
+    ]
+    for line in out.splitlines():
+        assert len(re.findall(r"(?:^|: )(?:error|warning|info) ", line)) <= 1, line
+
+
+def test_forecast_reads_directories_and_several_files_as_check_does(runner: Any, monkeypatch: Any, tmp_path: Path) -> None:
+    monkeypatch.chdir(ROOT)
+    shutil.copy(ROOT / "tests" / "data" / "bad" / "truncated.json", tmp_path / "broken.json")
+    shutil.copy(EXAMPLES / "acme-tenant.json", tmp_path / "acme.json")
+    code, out, err = run_cli(runner, "forecast", str(tmp_path), "examples/tenants/violations-tenant.yaml", "--days", "30")
+    lines = out.splitlines()
+    assert code == 1 and err == ""  # one invalid snapshot: exit 1, and the others still reported
+    assert lines[0].startswith(f"{tmp_path / 'acme.json'}:45:109: today (2026-11-20): warning WXCC-ACC-002")
+    assert f"{tmp_path / 'broken.json'}: invalid input, no forecast." in lines
+    assert (
+        "examples/tenants/violations-tenant.yaml: forecast from 2026-11-20 to 2026-12-20: 5 present today, 0 upcoming (1 evaluation day)."
+        in lines
+    )
+    assert lines[-1] == "3 snapshots forecast, 1 invalid: 6 present today, 1 upcoming."
+    code, out, _ = run_cli(runner, "forecast", str(tmp_path), "--days", "30", "--format", "json")
+    result = json.loads(out)
+    jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(result)
+    assert [f["file"] for f in result["forecasts"]] == [str(tmp_path / "acme.json"), str(tmp_path / "broken.json")]
+    assert result["summary"] == {"files": 2, "invalid": 1, "present": 1, "upcoming": 1}
+    _, markdown, _ = run_cli(runner, "forecast", str(tmp_path), "--days", "30", "--format", "markdown")
+    assert markdown.startswith("# Forecast of 2 snapshots\n") and f"## Forecast of `{tmp_path / 'acme.json'}`" in markdown
+    code, _, err = run_cli(runner, "forecast", str(tmp_path / "empty"), "--days", "30")
+    assert code == 2 and "no such file or directory" in err

@@ -52,6 +52,32 @@ def evaluate(source: str, **env: object) -> object:
         ("daysBetween('2026-11-20', '2026-12-20')", 30),
         ("{a: 1, 'b c': [2]}['b c'][0]", 2),
         ("'{x}'", "{x}"),
+        # text, as CEL's string extensions have it
+        ("map(split('Customer Care, Claims ,Billing', ','), p -> trim(p))", ["Customer Care", "Claims", "Billing"]),
+        ("trim(' \\t EU\\n')", "EU"),
+        ("trim(null)", None),
+        ("split('a,b,c', ',', 2)", ["a", "b,c"]),
+        ("split('a,b,c', ',', 0)", []),
+        ("split('a,b,c', ',', -1)", ["a", "b", "c"]),
+        ("replace('Sub-100 and Sub-200', 'Sub-', 'S')", "S100 and S200"),
+        ("replace('a-b-c', '-', '+', 1)", "a+b-c"),
+        ("replace('ab', '', '_')", "_a_b_"),
+        ("indexOf('agent2@acme.example', '@')", 6),
+        ("indexOf('hello', 'l', 3)", 3),
+        ("indexOf('hello', 'z')", -1),
+        ("lastIndexOf('a.b.c', '.')", 3),
+        ("lastIndexOf('a.b.c', '.', 2)", 1),
+        ("lastIndexOf('hello', '', 2)", 2),
+        ("substring('2026-11-20', 0, 4)", "2026"),
+        ("substring('héllo', 1)", "éllo"),
+        ("substring(tenant.labels.region, 2)", ""),
+        ("charAt('héllo', 1)", "é"),
+        ("charAt('abc', 3)", ""),
+        ("size('héllo')", 5),
+        ("size(users)", 3),
+        ("size({a: 1})", 1),
+        ("size(null)", 0),
+        ("substring(users[0].email, 0, indexOf(users[0].email, '@'))", "admin1"),
     ],
 )
 def test_expressions(source: str, expected: object) -> None:
@@ -249,3 +275,14 @@ def test_type_names_in_messages_read_as_english(runner, tmp_path: Path) -> None:
     )
     code, out, err = run_cli(runner, "check", "--select", "ACME-N-001", "--policy-dir", str(tmp_path), str(EXAMPLES / "acme-tenant.json"))
     assert code == 2 and "(an object or a list), not null (at " in out + err
+
+
+def test_a_library_function_cannot_take_a_built_in_name(tmp_path: Path) -> None:
+    """A call would reach the built-in: a library `trim` written before the built-in existed
+    must not be replaced silently."""
+    (tmp_path / "lib.yaml").write_text(
+        'kind: library\nname: acme\ndescription: d\nfunctions:\n  trim:\n    description: x\n    params: [s]\n    body: "s"\n'
+    )
+    with pytest.raises(UsageError, match="'trim' is already defined: it is a built-in function") as info:
+        load_policy_set([tmp_path])
+    assert info.value.where == f"{tmp_path / 'lib.yaml'}:6:5"  # its definition

@@ -183,3 +183,27 @@ def test_a_change_may_copy_within_the_bound(runner: Any, snapshot: Path, tmp_pat
     code, out, _ = run_cli(runner, "plan", str(snapshot), change, "--write-after", str(after))
     assert code == 0 and "Passed" in out
     assert json.loads(after.read_text())["users"] == json.loads(snapshot.read_text())["users"]
+
+
+def test_paired_snapshots_bring_their_change_files_or_are_left_to_check(runner: Any, tmp_path: Path) -> None:
+    """What a pre-commit hook with `files: ^tenants/` passes: snapshots, change files, others."""
+    tenants = tmp_path / "tenants"
+    tenants.mkdir()
+    (tenants / "acme.json").write_text(json.dumps(minimal_snapshot(), indent=2))
+    (tenants / "acme.change.json").write_text('[{"op": "replace", "path": "/users/0/subscriptionId", "value": "Sub-999"}]')
+    (tenants / "clean.yaml").write_text(json.dumps(minimal_snapshot()))
+    (tenants / "README.md").write_text("# our tenants\n")
+    given = [str(tenants / n) for n in ("acme.json", "clean.yaml", "README.md", "acme.change.json")]
+    code, result = _plan(runner, "--paired", *given)
+    assert code == 1  # the change adds an error: judged once, though named twice (itself and its snapshot)
+    pairs = [(c["before"]["file"], c["change"]) for c in result["changes"]]
+    assert pairs == [(str(tenants / "acme.json"), str(tenants / "acme.change.json"))]
+    code, out, err = run_cli(runner, "plan", "--paired", str(tenants / "clean.yaml"), str(tenants / "README.md"))
+    assert (code, out, err) == (0, "No change file to judge (X.change.json|yaml|yml beside its snapshot X.json|yaml|yml). Passed.\n", "")
+
+
+def test_paired_refuses_standard_input_and_missing_paths(runner: Any, tmp_path: Path) -> None:
+    code, _, err = run_cli(runner, "plan", "--paired", "-")
+    assert code == 2 and err.count("\n") == 1 and "standard input (-) cannot be paired" in err
+    code, _, err = run_cli(runner, "plan", "--paired", str(tmp_path / "gone.json"))
+    assert code == 2 and f"{tmp_path / 'gone.json'}: no such file or directory" in err

@@ -63,3 +63,35 @@ def test_invalid_snapshot_file_is_located_in_that_file(runner, tmp_path: Path) -
     code, out, _ = run_cli(runner, "test", str(path))
     assert code == 1
     assert f"{tmp_path / 'bad.yaml'}:1:1: missing required property 'capturedAt'" in out
+
+
+def _block_after(page: str, marker: str, fence: str = "```yaml\n") -> str:
+    start = page.index(fence, page.index(marker)) + len(fence)
+    return page[start : page.index("```", start)]
+
+
+def test_the_tutorial_runs_as_written(runner, tmp_path: Path, monkeypatch) -> None:
+    """docs/policy-language.md, steps 1 and 2, pasted into files: its fixtures, anchors and output."""
+    page = (ROOT / "docs" / "policy-language.md").read_text(encoding="utf-8")
+    pack = tmp_path / "company-policies"
+    (pack / "tests").mkdir(parents=True)
+    (pack / "ACME-EMAIL-001.yaml").write_text(_block_after(page, "Create `company-policies/ACME-EMAIL-001.yaml`:"))
+    test_file = _block_after(page, "Create `company-policies/tests/email.test.yaml`.")
+    assert "fixtures:" in test_file and "snapshot: *stray" in test_file
+    (pack / "tests" / "email.test.yaml").write_text(test_file)
+    shutil.copytree(ROOT / "examples" / "tenants", tmp_path / "examples" / "tenants")
+    monkeypatch.chdir(tmp_path)
+    command = "$ wxcc-policy test --policy-dir company-policies company-policies/tests\n"
+    expected = _block_after(page, command, command)
+    code, out, err = run_cli(runner, "test", "--policy-dir", "company-policies", "company-policies/tests")
+    assert (code, err) == (0, "") and out == expected
+
+
+def test_a_pasted_placeholder_snapshot_is_named_as_one(runner, tmp_path: Path) -> None:
+    for given, message in (
+        ("...", "snapshot: ... is a placeholder: give a snapshot file (relative to this test file) or the snapshot itself, inline"),
+        ("nope.json", f"snapshot file not found: {tmp_path / 'nope.json'} (a path relative to this test file, or the snapshot itself"),
+    ):
+        (tmp_path / "t.test.yaml").write_text(f"policies: [WXCC-ACC-001]\ncases: [{{name: n, snapshot: {given}, expect: []}}]\n")
+        code, out, err = run_cli(runner, "test", str(tmp_path / "t.test.yaml"))
+        assert (code, out, err.count("\n")) == (2, "", 1) and f"{tmp_path / 't.test.yaml'}:2:" in err and message in err, err

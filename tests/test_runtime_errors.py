@@ -53,6 +53,16 @@ RUNTIME = [
     ("count(slice(users, tenant.id)) > 0", "slice() needs a whole number, got a string"),
     ("count(keys(sumBy(users, u -> u.id, u -> u.id))) > 0", "sumBy() needs numbers to add, got a string"),
     ("startsWith(tenant.id, 5)", "startsWith() needs a string as prefix"),
+    ("substring(tenant.id, count(users) * 100) > ''", "substring(): position 300 is outside a string of 13 characters"),
+    ("substring(tenant.id, 3, count(users) - 1) > ''", "substring(): end 2 is before start 3"),
+    ("substring(tenant.id, 0 - count(users)) > ''", "substring(): position -3 is outside a string of 13 characters"),
+    ("charAt(tenant.id, 14) > ''", "charAt(): position 14 is outside a string of 13 characters"),
+    ("indexOf(tenant.id, 'a', 99) > 0", "indexOf(): position 99 is outside"),
+    ("lastIndexOf(tenant.id, count(users)) > 0", "lastIndexOf() needs a string as text to find, got a number"),
+    ("replace(tenant.id, 'a', count(users)) > ''", "replace() needs a string as new text, got a number"),
+    ("replace(tenant.id, 'a', 'b', 'all') > ''", "replace() needs a whole number, got a string"),
+    ("size(count(users)) > 0", "size() needs a string, a list or an object, got a number"),
+    ("count(split(tenant.id, '-', 'two')) > 0", "split() needs a whole number, got a string"),
     ("addDays('2026-01-01', 3000000) > ''", "outside the years 0001 to 9999"),
     ("addDays('9999-12-31', count(users)) > ''", "outside the years 0001 to 9999"),
     ("date('0001-01-01T00:00:00+01:00') > ''", "outside the years 0001 to 9999"),
@@ -256,3 +266,12 @@ def test_random_expressions_evaluate_or_fail_with_a_located_error() -> None:
             assert "\n" not in exc.message and len(exc.message) < 400
 
     evaluates()
+
+
+def test_replace_is_bounded_before_it_builds_its_result(runner: Any, tmp_path: Path) -> None:
+    """Each replacement may multiply the text: the size is checked before the string exists."""
+    big = "tenant.id"
+    for _ in range(6):  # 13 characters, then about 26 times more at each step: 180 million at the sixth
+        big = f"replace({big}, '', tenant.id + tenant.id)"
+    code, out = check(runner, tmp_path, policy(f"size({big}) > 0"))
+    assert code == 2 and f"{tmp_path / 'p.yaml'}:8:9" in out and "evaluation budget exceeded: a string of" in out, out

@@ -192,7 +192,7 @@ def test_an_unknown_command_is_the_same_style(runner: Any) -> None:
     [
         ("diff", "AFTER's capturedAt"),
         ("plan", "the snapshot's capturedAt"),
-        ("forecast", "the snapshot's capturedAt"),
+        ("forecast", "each snapshot's capturedAt"),
         ("explain", "the snapshot's capturedAt"),
         ("check", "each snapshot's capturedAt"),
     ],

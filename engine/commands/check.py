@@ -21,7 +21,7 @@ from wxcc_policy.commands.options import (
 from wxcc_policy.commands.progress import many_files_options
 from wxcc_policy.commands.run_options import RunOptions
 from wxcc_policy.commands.session import Session, finish
-from wxcc_policy.reporters import CHECK
+from wxcc_policy.reporters import CHECK, check_renderer
 
 
 @click.command()
@@ -33,22 +33,24 @@ from wxcc_policy.reporters import CHECK
 @policy_dir_option
 @selection_options
 @output_option()
+@click.option("--show-keys", is_flag=True, help="Text format: each finding's key below it (for explain --key, waivers, baselines).")
 @report_option
 @many_files_options
 @waiver_options
 @baseline_option
 @horizon_option("Also list, as info that never fails the run, the findings the next DAYS days will bring (see `forecast`).")
-def check(**params: Any) -> None:
+def check(show_keys: bool, **params: Any) -> None:
     """Check tenant snapshots (files, or directories of *.json, *.yaml, *.yml)."""
     session = Session(RunOptions.of(params))
-    finish(lambda: _check(session))
+    finish(lambda: _check(session, show_keys))
 
 
-def _check(session: Session) -> int:
+def _check(session: Session, show_keys: bool) -> int:
     from wxcc_policy.commands.extra_reports import announce, planned_reports, write_reports
 
     options, settings = session.options, session.settings
     reports = planned_reports(options, session.config)
+    renderer = check_renderer(session.format_name(CHECK), show_keys)  # a wrong pairing fails before the run
     risk = session.accepted_risk()
     run, _ = session.run()
     run = session.judged(run, risk)
@@ -56,7 +58,7 @@ def _check(session: Session) -> int:
         from wxcc_policy.evaluation.forecast import with_horizon
 
         run = with_horizon(run, settings, session.policies, options.horizon)
-    session.emit(CHECK.renderer(session.format_name(CHECK))(run, session.color))
+    session.emit(renderer(run, session.color))
     write_reports(run, reports)
     announce(run, options.output)
     return run.exit_code

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -41,7 +40,7 @@ def explain(
     if snapshot is None:
         click.echo(render_policy(find_policy(loaded, policy_id), params[policy_id], loaded.entries), nl=False)
         return
-    explained = explain_snapshot(loaded, policy_id, params, Path(snapshot), key, as_of, config.limits)
+    explained = explain_snapshot(loaded, policy_id, params, snapshot, key, as_of, config.limits)
     if isinstance(explained, NotExplained):  # a diagnostic (no such key, an invalid snapshot) is not a report
         click.echo(explained.message, nl=False, err=True)
         sys.exit(1)

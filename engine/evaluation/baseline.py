@@ -15,7 +15,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import NamedTuple
 
-from wxcc_policy.errors import UsageError
+from wxcc_policy.errors import UsageError, not_found
 from wxcc_policy.evaluation.results import FileResult, FileResults, Finding, Notice, RunResult
 from wxcc_policy.inputs.documents import ParseFailure, read_document
 from wxcc_policy.validation.schemas import violations
@@ -70,7 +70,7 @@ def render_baseline(entries: Collection[BaselineEntry]) -> str:
 def load_baseline(path: Path, shown: str | None = None) -> Baseline:
     shown = shown or str(path)
     if not path.is_file():
-        raise UsageError("baseline file not found", shown)
+        raise not_found("baseline file", shown)
     try:
         document = read_document(path, shown)
     except OSError as exc:

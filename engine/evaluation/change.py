@@ -3,13 +3,14 @@ and unchanged (`diff`), and the same for a patch applied in memory (`plan`)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from wxcc_policy.errors import UsageError
 from wxcc_policy.evaluation.pipeline import CheckSettings, check_document, rule_infos
 from wxcc_policy.evaluation.results import SEVERITY_RANK, FileResult, Finding, Located, RuleInfo, RunResult
 from wxcc_policy.evaluation.run_header import run_header
+from wxcc_policy.inputs import pairs
+from wxcc_policy.inputs.discovery import input_path, shown_input, standard_input_once
 from wxcc_policy.inputs.documents import Document, ParseFailure, read_document
 from wxcc_policy.inputs.patches import AppliedChange, PatchError, apply_change, prefixes
 from wxcc_policy.rules.policy_set import PolicySet
@@ -116,15 +117,27 @@ def same_tenant(before: FileResult, after: FileResult) -> None:
 
 
 def read(path: str) -> Document | ParseFailure:
+    """One input named on the command line; `-` is standard input, shown as <stdin>."""
     try:
-        return read_document(Path(path), path)
+        return read_document(input_path(path), shown_input(path))
     except OSError as exc:
         raise UsageError(f"cannot read: {exc.strerror}", path) from None
+
+
+def plans(paths: tuple[str, ...], paired: bool) -> list[tuple[str, str]]:
+    """The (snapshot, change) pairs `plan` judges: SNAPSHOT CHANGE, or with `paired` each change
+    file named or found, and each snapshot named with its change files (inputs/pairs.py)."""
+    if paired:
+        return pairs.paired(paths)
+    if len(paths) != 2:
+        raise UsageError(f"plan takes SNAPSHOT CHANGE (got {len(paths)} path(s)); use --paired for change files beside their snapshots")
+    return [(paths[0], paths[1])]
 
 
 def diff_files(before_path: str, after_path: str, settings: CheckSettings, policies: PolicySet) -> ChangeResult:
     """Both snapshots evaluated on one date (--as-of, else AFTER's own): the calendar
     moving between two captures is not the change being judged."""
+    standard_input_once((before_path, after_path))
     after = check_document(read(after_path), settings, policies)
     before = check_document(read(before_path), _on(settings, after), policies)
     if before.invalid or after.invalid:
@@ -150,6 +163,8 @@ def in_memory(path: str, data: Any) -> Document:
 def plan_files(snapshot_path: str, change_path: str, settings: CheckSettings, policies: PolicySet) -> tuple[ChangeResult, Any]:
     """The change judged as `diff SNAPSHOT AFTER`; also returns AFTER's data (None when the
     change could not be applied), for --write-after."""
+    standard_input_once((snapshot_path, change_path))
+    snapshot_path, change_path = shown_input(snapshot_path), shown_input(change_path)
     document = read(snapshot_path)
     before = check_document(document, settings, policies)
     change = read(change_path)

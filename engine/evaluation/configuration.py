@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from wxcc_policy.errors import UsageError
+from wxcc_policy.errors import UsageError, not_found
 from wxcc_policy.evaluation.waivers import DEFAULT_MAX_DAYS, DEFAULT_WARNING_DAYS, WaiverRule, waivers_in
 from wxcc_policy.inputs.config_files import YamlFile, read_yaml_file
 from wxcc_policy.lang.budget import Limits
@@ -37,7 +37,7 @@ def load_config(path: Path | None, explicit: bool) -> Config:
     if path is None or (not explicit and not path.is_file()):
         return Config()
     if not path.is_file():
-        raise UsageError("configuration file not found", str(path))
+        raise not_found("configuration file", str(path))
     file = read_yaml_file(path)
     check_file(file, "config")
     d = file.data

@@ -10,7 +10,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from wxcc_policy.errors import EvalFailure, UsageError
@@ -18,7 +17,9 @@ from wxcc_policy.evaluation.evaluator import evaluate
 from wxcc_policy.evaluation.locate import locate_pairs
 from wxcc_policy.evaluation.results import Finding
 from wxcc_policy.evaluation.tracer import TracedFinding, Tracer
+from wxcc_policy.inputs.discovery import input_path
 from wxcc_policy.inputs.documents import Document, read_document
+from wxcc_policy.inputs.file_bytes import STDIN
 from wxcc_policy.inputs.pointers import PointerIndex
 from wxcc_policy.lang.budget import Limits
 from wxcc_policy.lang.names import AS_OF
@@ -43,6 +44,15 @@ class Explanation(NamedTuple):
     total: int  # findings of the run
     entries: dict[str, LibraryEntry]
     data: Any  # the snapshot's parsed document, for the pointers of the elements shown
+    positions: tuple[int, ...] = ()  # each shown finding's number among all `total` (1-based); () when all are shown
+
+    def only(self, positions: tuple[int, ...]) -> Explanation:
+        """The explanation of some findings only (`--key`), by their numbers among all."""
+        return self._replace(findings=tuple(self.findings[p - 1] for p in positions), positions=positions)
+
+    def position(self, index: int) -> int:
+        """The number among all findings of the `index`-th one shown."""
+        return self.positions[index] if self.positions else index + 1
 
     def pointers(self) -> PointerIndex:
         """The JSON Pointers of the snapshot's elements, found by identity."""
@@ -67,14 +77,16 @@ def explain_snapshot(
     policies: PolicySet,
     policy_id: str,
     params: dict[str, dict[str, Any]],
-    snapshot: Path,
+    given: str,
     key: str | None,
     as_of: str | None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Explanation | NotExplained:
-    """The policy traced over the snapshot file, its findings (only the one `key` names, if given)."""
+    """The policy traced over the snapshot file (`-`: standard input), its findings (only the
+    one `key` names, if given)."""
     policy = find_policy(policies, policy_id)
-    if not snapshot.is_file():
+    snapshot = input_path(given)
+    if snapshot != STDIN and not snapshot.is_file():  # `-`: standard input
         problem = "a directory: explain takes one snapshot file" if snapshot.is_dir() else "no such file"
         raise UsageError(problem, str(snapshot))
     document = read_document(snapshot)
@@ -83,11 +95,11 @@ def explain_snapshot(
     explanation = trace(policies, policy, params[policy_id], document, as_of, limits)
     if key is None:
         return explanation
-    chosen = tuple(pair for pair in explanation.findings if pair[0].key == key)
+    chosen = tuple(n for n, pair in enumerate(explanation.findings, 1) if pair[0].key == key)
     if not chosen:
         keys = ", ".join(f.key for f, _ in explanation.findings) or "none"
         return NotExplained(f"No {policy_id} finding has key {key!r}; keys: {keys}.\n")
-    return explanation._replace(findings=chosen)
+    return explanation.only(chosen)
 
 
 @contextmanager

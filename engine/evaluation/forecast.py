@@ -10,6 +10,7 @@ brute force kept as the oracle of the tests) in far fewer evaluations.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -32,6 +33,26 @@ class ForecastEntry(NamedTuple):
     finding: Finding  # located in the snapshot, with its message on the day it appears
     since: str | None  # the first day it is present; None: present on the evaluation date
     until: str | None  # the first later day it is absent again; None: not within the horizon
+    becomes: tuple[str, ...] = ()  # the policies whose findings about the same entity appear on `until`
+
+
+def entity_of(finding: Finding) -> str:
+    """What a finding is about: its key without the policy (`<subject>:<entity>`)."""
+    return finding.key[len(finding.policy) + 1 :]
+
+
+def linked(entries: tuple[ForecastEntry, ...]) -> tuple[ForecastEntry, ...]:
+    """Each entry that goes away on the day findings of other policies about the same entity
+    appear `becomes` them: a warning that turns into an error is one story, not "gone"."""
+    appearing: dict[tuple[str, str], list[str]] = {}
+    for e in entries:
+        if e.since is not None:
+            appearing.setdefault((entity_of(e.finding), e.since), []).append(e.finding.policy)
+    out = []
+    for e in entries:
+        successors = appearing.get((entity_of(e.finding), e.until or ""), [])
+        out.append(e._replace(becomes=tuple(p for p in successors if p != e.finding.policy)))
+    return tuple(out)
 
 
 class Forecast(NamedTuple):
@@ -46,17 +67,19 @@ class Forecast(NamedTuple):
 
 
 class ForecastRun(NamedTuple):
-    """A forecast with the run header (evaluation/run_header.py): what `forecast` reports."""
+    """The forecasts of a run with its header (evaluation/run_header.py): what `forecast`
+    reports; `single` when one snapshot file was named (its JSON is then that file's alone)."""
 
     tool: str
     version: str
     policy_digest: str
     policy_count: int
-    forecast: Forecast
+    forecasts: tuple[Forecast, ...]
+    single: bool = True
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.forecast.file.invalid else 0
+        return 1 if any(fc.file.invalid for fc in self.forecasts) else 0
 
 
 def horizon_end(as_of: str, until: str | None, days: int | None, where: str = "") -> str:
@@ -88,6 +111,22 @@ def forecast_document(
     run = _every_day if every_day else _critical_days
     seen, evaluations = run(document, settings, policies, calendar, subject)
     return Forecast(today, end, _entries(document, seen, calendar, subject), evaluations)
+
+
+def forecast_paths(
+    settings: CheckSettings, policies: PolicySet, until: str | None, days: int | None, every_day: bool = False
+) -> tuple[Forecast, ...]:
+    """A forecast of each snapshot in `settings.paths`, found as `check` finds them (files,
+    directories, `-`), in that order; each from its own evaluation date unless --as-of."""
+    return tuple(
+        forecast_document(read_document(path, shown), settings, policies, until, days, every_day)
+        for path, shown in discover(settings.paths)
+    )
+
+
+def one_file_named(paths: tuple[str, ...]) -> bool:
+    """One snapshot file named (not a directory): the JSON is that file's forecast alone."""
+    return len(paths) == 1 and not os.path.isdir(paths[0])
 
 
 def load_tracking_policy_set(policy_dirs: Any = ()) -> PolicySet:
@@ -229,7 +268,7 @@ def _entries(document: Document, seen: _Seen, calendar: list[str], subject: str)
         entry = ForecastEntry(finding, calendar[day] if day else None, calendar[gone] if gone is not None else None)
         rows.append(((day, finding.line, finding.column, finding.pointer, finding.policy, finding.message), entry))
     rows.sort(key=lambda row: row[0])
-    return tuple(entry for _, entry in rows)
+    return linked(tuple(entry for _, entry in rows))
 
 
 def _days(start: str, end: str) -> list[str]:
@@ -264,6 +303,16 @@ def with_horizon(run: RunResult, settings: CheckSettings, policies: PolicySet, d
 
 
 def _as_info(entry: ForecastEntry) -> Finding:
+    """One severity per line: the finding's own is said in words after its message."""
     f = entry.finding
-    gone = f" (gone from {entry.until})" if entry.until else ""
-    return f._replace(severity="info", message=f"from {entry.since}: {f.severity} {f.message}{gone}", state="upcoming")
+    return f._replace(
+        severity="info", message=f"{f.message} (upcoming {f.severity} from {entry.since}{after(entry, ', ')})", state="upcoming"
+    )
+
+
+def after(entry: ForecastEntry, separator: str) -> str:
+    """What becomes of a finding at the end of its run: another policy's finding about the
+    same entity, or nothing."""
+    if entry.becomes:
+        return f"{separator}becomes {', '.join(entry.becomes)} on {entry.until}"
+    return f"{separator}gone from {entry.until}" if entry.until else ""

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from wxcc_policy.errors import UsageError
+from wxcc_policy.errors import UsageError, not_found
 from wxcc_policy.evaluation.pipeline import CheckSettings, check_document, select_policies
 from wxcc_policy.evaluation.results import Finding, SchemaError
 from wxcc_policy.inputs.config_files import YamlFile, read_yaml_file
@@ -57,7 +57,7 @@ def find_test_files(paths: Iterable[str]) -> list[Path]:
         elif os.path.lexists(path):  # named: read, or refused with a reason (inputs/file_bytes.py)
             found.append(path)
         else:
-            raise UsageError("no such file or directory", given)
+            raise not_found("policy test file", given) if given == "-" else UsageError("no such file or directory", given)
     return found
 
 
@@ -161,10 +161,17 @@ def _snapshot(file: YamlFile, snapshot: Any, parts: tuple[str | int, ...]) -> Do
     if isinstance(snapshot, str):
         path = Path(file.path).parent / snapshot
         if not path.is_file():
-            raise UsageError(f"snapshot file not found: {path}", file.where(parts))
+            raise UsageError(snapshot_not_found(snapshot, path), file.where(parts))
         return read_document(path)
     text = json.dumps(snapshot, indent=1)
     return parse_text(text, file.where(parts), "sha256:" + hashlib.sha256(text.encode()).hexdigest(), JSON)
+
+
+def snapshot_not_found(given: str, path: Path) -> str:
+    """Says what a case's `snapshot:` may be; a placeholder pasted from an example is named as one."""
+    if given.strip(". …") == "":
+        return f"snapshot: {given} is a placeholder: give a snapshot file (relative to this test file) or the snapshot itself, inline"
+    return f"snapshot file not found: {path} (a path relative to this test file, or the snapshot itself, inline)"
 
 
 def _expected_labels(case: dict[str, Any]) -> list[str]:

@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from wxcc_policy.errors import UsageError
+from wxcc_policy.errors import UsageError, not_found
 from wxcc_policy.evaluation.results import FileResult, FileResults, Finding, Notice, RunResult, Waiver
 from wxcc_policy.inputs.config_files import YamlFile, read_yaml_file
 from wxcc_policy.inputs.pointers import split_pointer
@@ -107,7 +107,7 @@ def pointer_glob(glob: str) -> Any:
 
 def load_waiver_file(path: Path, max_days: int = DEFAULT_MAX_DAYS) -> tuple[WaiverRule, ...]:
     if not path.is_file():
-        raise UsageError("waiver file not found", str(path))
+        raise not_found("waiver file", str(path))
     file = read_yaml_file(path)
     return waivers_in(file, file.data, max_days)
 

@@ -24,8 +24,7 @@ def discover(paths: Iterable[str]) -> Iterator[tuple[Path, str]]:
 
     A directory holding no snapshot is an error: a gate pointed at the wrong path must fail."""
     paths = list(paths)
-    if paths.count("-") > 1:
-        raise UsageError("standard input (-) can be named only once: it holds one snapshot")
+    standard_input_once(paths)
     for given in paths:
         path = Path(given)
         if given == "-":  # standard input, read now: worker processes cannot read it
@@ -41,6 +40,20 @@ def discover(paths: Iterable[str]) -> Iterator[tuple[Path, str]]:
             yield path, shown_path(given)
         else:
             raise UsageError("no such file or directory", shown_path(given))
+
+
+def standard_input_once(paths: Iterable[str]) -> None:
+    if list(paths).count("-") > 1:
+        raise UsageError("standard input (-) can be named only once: it holds one document")
+
+
+def input_path(given: str) -> Path:
+    """The path a command-line input names: `-` is standard input (read by `read_document`)."""
+    return STDIN if given in ("-", str(STDIN)) else Path(given)
+
+
+def shown_input(given: str) -> str:
+    return str(STDIN) if given == "-" else given
 
 
 def _documents_under(directory: Path) -> Iterator[tuple[Path, str]]:

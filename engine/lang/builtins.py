@@ -327,13 +327,80 @@ def _string_fn(fn: Callable[..., Any], name: str, what: str = "") -> Callable[..
     return apply
 
 
-def _split(env: Env, s: Any, sep: Any) -> list[str] | None:
+def _split(env: Env, s: Any, sep: Any, limit: Any = None) -> list[str] | None:
     _separator(sep)
+    most = _whole(limit, "split")
     if s is None:
         return None
-    parts = render(s).split(sep)
+    if most == 0:
+        return []
+    parts = render(s).split(sep, -1 if most is None or most < 0 else most - 1)
     budget_of(env).spend(len(parts))
     return parts
+
+
+def _replace(env: Env, s: Any, old: Any, new: Any, limit: Any = None) -> str | None:
+    """The size of the result is checked before it is built: a replacement can multiply it."""
+    old, new, most = _text(old, "replace", "old text"), _text(new, "replace", "new text"), _whole(limit, "replace")
+    if s is None:
+        return None
+    text = render(s)
+    found = text.count(old) if old else len(text) + 1
+    times = found if most is None or most < 0 else min(found, most)
+    budget_of(env).text(len(text) + times * (len(new) - len(old)))
+    return text.replace(old, new, times)
+
+
+def _position(value: Any, fn: str, text: str) -> int:
+    """A character position in `text` (0 to its length), else a located error."""
+    at = _whole(value, fn)
+    if at is None or not 0 <= at <= len(text):
+        raise EvalError(f"{fn}(): position {brief(value)} is outside a string of {len(text)} characters")
+    return at
+
+
+def _index_of(env: Env, s: Any, part: Any, start: Any = None) -> int | None:
+    _text(part, "indexOf", "text to find")
+    if s is None:
+        return None
+    text = render(s)
+    return text.find(part, 0 if start is None else _position(start, "indexOf", text))
+
+
+def _last_index_of(env: Env, s: Any, part: Any, start: Any = None) -> int | None:
+    _text(part, "lastIndexOf", "text to find")
+    if s is None:
+        return None
+    text = render(s)
+    end = len(text) if start is None else _position(start, "lastIndexOf", text) + len(part)
+    return text.rfind(part, 0, end)
+
+
+def _substring(env: Env, s: Any, start: Any, end: Any = None) -> str | None:
+    if s is None:
+        return None
+    text = render(s)
+    first = _position(start, "substring", text)
+    last = len(text) if end is None else _position(end, "substring", text)
+    if last < first:
+        raise EvalError(f"substring(): end {last} is before start {first}")
+    return text[first:last]
+
+
+def _char_at(env: Env, s: Any, at: Any) -> str | None:
+    if s is None:
+        return None
+    text = render(s)
+    i = _position(at, "charAt", text)
+    return text[i : i + 1]
+
+
+def _size(env: Env, x: Any) -> int:
+    if x is None:
+        return 0
+    if isinstance(x, (str, list, tuple, set, frozenset, dict)):
+        return len(x)
+    raise EvalError(f"size() needs a string, a list or an object, got {a_type(x)}: {brief(x)}")
 
 
 def _separator(sep: Any) -> None:
@@ -457,8 +524,25 @@ BUILTINS: dict[str, Builtin] = {
                      "True when s starts with prefix.", 2, 2, "boolean", category=_TEXT),
     "endsWith": _b(_string_fn(str.endswith, "endsWith", "suffix"), "endsWith(s, suffix)",
                    "True when s ends with suffix.", 2, 2, "boolean", category=_TEXT),
-    "split": _b(_split, "split(s, separator)", "The parts of s between occurrences of a non-empty separator.",
-                2, 2, "list", category=_TEXT, literal_check=((1, _separator),)),
+    "split": _b(_split, "split(s, separator[, n])", "The parts of s between occurrences of a non-empty separator; "
+                "with n, at most n parts (the last holds the rest; 0: none, negative: all).", 2, 3, "list",
+                category=_TEXT, literal_check=((1, _separator),)),
+    "trim": _b(_string_fn(str.strip, "trim"), "trim(s)", "s without leading and trailing white space (Unicode): "
+               "`map(split(label, ','), p -> trim(p))`.", 1, 1, "string", category=_TEXT),
+    "replace": _b(_replace, "replace(s, old, new[, n])", "s with each occurrence of old replaced by new (with "
+                  "n, the first n; negative: all).", 3, 4, "string", category=_TEXT),
+    "indexOf": _b(_index_of, "indexOf(s, text[, start])", "Position (from 0, in characters) of the first "
+                  "occurrence of text in s, searching from start; -1 when absent.", 2, 3, "number",
+                  category=_TEXT),
+    "lastIndexOf": _b(_last_index_of, "lastIndexOf(s, text[, start])", "Position of the last occurrence of text "
+                      "in s that begins at or before start; -1 when absent.", 2, 3, "number", category=_TEXT),
+    "substring": _b(_substring, "substring(s, start[, end])", "The characters of s from position start up to "
+                    "(not including) end; a position outside 0..size(s), or end before start, is an error.", 2, 3,
+                    "string", category=_TEXT),
+    "charAt": _b(_char_at, "charAt(s, i)", "The character at position i ('' at i = size(s)).", 2, 2, "string",
+                 category=_TEXT),
+    "size": _b(_size, "size(x)", "Characters of a string, items of a list or set, or keys of an object (null: 0).",
+               1, 1, "number", category=_TEXT),
     "matches": _b(_matches, "matches(s, regex)", "True when the regular expression (RE2 syntax: no "
                   "backreferences or lookaround) matches part of s.", 2, 2, "boolean", category=_TEXT,
                   literal_check=((1, _pattern),)),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from wxcc_policy.errors import UsageError
 from wxcc_policy.reporters.registry import Registry
 
 Text = str | Iterable[str]
@@ -51,4 +52,18 @@ PORTFOLIO: Registry[Callable[[dict[str, Any]], Text]] = Registry(
 )
 TEST: Registry[Callable[[Any], str]] = Registry("test", {"text": "policy_tests:render_text", "json": "policy_tests:render_json"})
 SUBJECTS = (CHECK, CHANGE, FORECAST, EXPLAIN, CATALOG, PORTFOLIO, TEST)
+
+
+def check_renderer(fmt: str, show_keys: bool = False) -> Callable[[Any, bool], Text]:
+    """A check format's renderer; `show_keys` (text only: the other formats carry each key
+    already, or have no place for one) adds each finding's key below it."""
+    if not show_keys:
+        return CHECK.renderer(fmt)
+    if fmt != "text":
+        raise UsageError(f"--show-keys is for the text format (--format {fmt}: the JSON, SARIF and JUnit reports carry each key)")
+    from wxcc_policy.reporters.text_report import keyed_chunks
+
+    return keyed_chunks
+
+
 HUMAN_FORMATS = frozenset({"text", "github"})  # end with the summary line a CI log shows

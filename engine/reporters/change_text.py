@@ -20,6 +20,8 @@ def render(run: ChangeRun, color: bool = False) -> str:
         lines.extend(_error_line(e, color) for e in change.errors)
         lines.extend(_entry(e, color) for e in change.entries)
         lines.append(summary_line(run, change))
+    if not run.changes:  # `plan --paired` given only snapshots without change files (or none)
+        lines.append("No change file to judge (X.change.json|yaml|yml beside its snapshot X.json|yaml|yml). Passed.")
     return "\n".join(lines) + "\n"
 
 

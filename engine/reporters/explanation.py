@@ -221,7 +221,7 @@ def _refs(nodes: list[Derived], plan: Layout) -> str:
 def _finding(ex: Explanation, plan: Layout, index: int, finding: Finding, traced: TracedFinding) -> list[str]:
     lines = [
         "",
-        f"Finding {index + 1} of {len(ex.findings)}: {finding.pointer} (line {finding.line}, column {finding.column}), key {finding.key}",
+        f"Finding {ex.position(index)} of {ex.total}: {finding.pointer} (line {finding.line}, column {finding.column}), key {finding.key}",
         f"  {finding.message}",
         "  Bindings:" if traced.bindings else "  Bindings: none (the policy has no forEach, let or report.let)",
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from wxcc_policy.evaluation.forecast import Forecast, ForecastEntry, ForecastRun
+from wxcc_policy.evaluation.forecast import Forecast, ForecastEntry, ForecastRun, after
 from wxcc_policy.reporters.json_report import finding_fields, header, located, schema_errors
 from wxcc_policy.reporters.text_report import problem_lines
 
@@ -15,18 +15,25 @@ def _when(entry: ForecastEntry, as_of: str | None) -> str:
 
 
 def _gone(entry: ForecastEntry) -> str:
-    return f" (gone from {entry.until})" if entry.until else ""
+    text = after(entry, "")
+    return f" ({text})" if text else ""
 
 
 def render_text(run: ForecastRun, color: bool = False) -> str:
-    fc = run.forecast
+    lines = [line for fc in run.forecasts for line in _text_lines(fc)]
+    if not run.single:
+        lines.append(_overall(run))
+    return "\n".join(lines) + "\n"
+
+
+def _text_lines(fc: Forecast) -> list[str]:
     result = fc.file
     lines = problem_lines(result, False)
     for e in fc.entries:
         f = e.finding
         lines.append(f"{result.file}:{f.line}:{f.column}: {_when(e, result.as_of)}: {f.severity} {f.policy} {f.message}{_gone(e)}")
     lines.append(_summary(fc))
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _summary(fc: Forecast) -> str:
@@ -39,11 +46,33 @@ def _summary(fc: Forecast) -> str:
     return f"{result.file}: forecast from {result.as_of} to {fc.until}: {present} present today, {upcoming} upcoming ({days})."
 
 
+def _totals(run: ForecastRun) -> dict[str, int]:
+    upcoming = sum(len(fc.upcoming) for fc in run.forecasts)
+    return {
+        "files": len(run.forecasts),
+        "invalid": sum(1 for fc in run.forecasts if fc.file.invalid),
+        "present": sum(len(fc.entries) for fc in run.forecasts) - upcoming,
+        "upcoming": upcoming,
+    }
+
+
+def _overall(run: ForecastRun) -> str:
+    t = _totals(run)
+    invalid = f", {t['invalid']} invalid" if t["invalid"] else ""
+    return (
+        f"{t['files']} snapshot{'s' if t['files'] != 1 else ''} forecast{invalid}: {t['present']} present today, {t['upcoming']} upcoming."
+    )
+
+
 def as_dict(run: ForecastRun) -> dict[str, Any]:
-    fc = run.forecast
+    if run.single:
+        return {**header(run), **_file_dict(run.forecasts[0])}
+    return {**header(run), "forecasts": [_file_dict(fc) for fc in run.forecasts], "summary": _totals(run)}
+
+
+def _file_dict(fc: Forecast) -> dict[str, Any]:
     result = fc.file
     return {
-        **header(run),
         "file": result.file,
         "digest": result.digest,
         "tenant": result.tenant,
@@ -63,6 +92,7 @@ def _entry(entry: ForecastEntry, as_of: str | None) -> dict[str, Any]:
         "status": "upcoming" if entry.since else "present",
         "from": entry.since or as_of,
         "until": entry.until,
+        "becomes": list(entry.becomes),
         **finding_fields(f),
     }
 
@@ -76,18 +106,25 @@ def _cell(text: str) -> str:
 
 
 def render_markdown(run: ForecastRun, color: bool = False) -> str:
-    fc = run.forecast
+    if run.single:
+        lines = _markdown_lines(run.forecasts[0], "#")
+    else:
+        lines = [f"# Forecast of {len(run.forecasts)} snapshots", "", _overall(run)]
+        for fc in run.forecasts:
+            lines += ["", *_markdown_lines(fc, "##")]
+    return "\n".join(lines) + "\n"
+
+
+def _markdown_lines(fc: Forecast, heading: str) -> list[str]:
     result = fc.file
-    lines = [f"# Forecast of `{result.file}`", ""]
+    lines = [f"{heading} Forecast of `{result.file}`", ""]
     errors = problem_lines(result, False)
     if errors:
-        lines += ["Invalid input, no forecast:", "", *(f"- `{_cell(e)}`" for e in errors)]
-        return "\n".join(lines) + "\n"
+        return [*lines, "Invalid input, no forecast:", "", *(f"- `{_cell(e)}`" for e in errors)]
     lines += [_summary(fc), "", "| from | until | severity | policy | where | message |", "|---|---|---|---|---|---|"]
     for e in fc.entries:
         f = e.finding
         since = e.since or f"today ({result.as_of})"
-        lines.append(
-            f"| {since} | {e.until or ''} | {f.severity} | {f.policy} | {f.line}:{f.column} `{_cell(f.pointer)}` | {_cell(f.message)} |"
-        )
-    return "\n".join(lines) + "\n"
+        until = f"{e.until} (becomes {', '.join(e.becomes)})" if e.becomes else e.until or ""
+        lines.append(f"| {since} | {until} | {f.severity} | {f.policy} | {f.line}:{f.column} `{_cell(f.pointer)}` | {_cell(f.message)} |")
+    return lines

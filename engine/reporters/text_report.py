@@ -23,14 +23,18 @@ def render(run: RunResult, color: bool = False) -> str:
     return "".join(chunks(run, color))
 
 
-def chunks(run: RunResult, color: bool = False) -> Iterator[str]:
+def chunks(run: RunResult, color: bool = False, keys: bool = False) -> Iterator[str]:
     """The report in pieces, a file at a time: each section is another pass over the results,
-    which may be on disk (evaluation/results.py), so nothing is held whole."""
+    which may be on disk (evaluation/results.py), so nothing is held whole. With `keys`
+    (`check --show-keys`), each finding's key on an indented line below it."""
     written = False  # a section with nothing before it needs no blank line above it
     sectioned = bool(run.notices)  # the summary then stands apart from the last section
     for result in run.results:
         lines = problem_lines(result, color)
-        lines.extend(finding_line(result.file, f, color) for f in result.findings if not f.waived and f.counts)
+        for f in result.findings:
+            if not f.waived and f.counts:
+                lines.append(finding_line(result.file, f, color))
+                lines.extend(_key_line(f, keys))
         if lines:
             yield "\n".join(lines) + "\n"
             written = True
@@ -44,7 +48,7 @@ def chunks(run: RunResult, color: bool = False) -> Iterator[str]:
             if number == 0:
                 yield f"\n{title}\n" if written else f"{title}\n"
                 written = sectioned = True
-            yield "\n".join(_finding_lines(file, f, color)) + "\n"
+            yield "\n".join(_finding_lines(file, f, color) + _key_line(f, keys)) + "\n"
     if run.notices:
         yield ("\n" if written else "") + "Notices:\n" + "".join(notice_line(n, color) + "\n" for n in run.notices)
         written = True
@@ -90,6 +94,15 @@ def _finding_lines(file: str, f: Finding, color: bool) -> list[str]:
         who = f"{w.owner}, {w.ticket}" if w.ticket else w.owner
         lines.append(_one_line(f"  waived by {w.reference} until {w.expires} ({who}): {w.reason}"))
     return lines
+
+
+def _key_line(f: Finding, keys: bool) -> list[str]:
+    return [f"  key {f.key}"] if keys else []
+
+
+def keyed_chunks(run: RunResult, color: bool = False) -> Iterator[str]:
+    """The text report with each finding's key (`check --show-keys`)."""
+    return chunks(run, color, keys=True)
 
 
 def notice_line(notice: Notice, color: bool) -> str:

@@ -63,6 +63,8 @@ class LibraryCompiler:
                 where = f.where((section, name))
                 if name in self.entries or name in self.namespace.env_names or name in RESERVED:
                     raise UsageError(f"{name!r} is already defined", where)
+                if kind == "function" and name in BUILTINS:  # a call would reach the built-in, silently
+                    raise UsageError(f"{name!r} is already defined: it is a built-in function (docs/policy-language.md)", where)
                 expression = spec["expr"] if kind == "value" else spec["body"]
                 params = tuple(spec.get("params", ()))
                 self.entries[name] = LibraryEntry(name, kind, params, spec["description"], where, expression)

@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from wxcc_policy.errors import UsageError
+from wxcc_policy.errors import not_found
 from wxcc_policy.inputs.config_files import YamlFile, read_yaml_file
 from wxcc_policy.inputs.discovery import TEST_FILE_SUFFIXES
 from wxcc_policy.lang.budget import Budget, Limits, document_elements
@@ -60,7 +60,7 @@ def builtin_files() -> list[YamlFile]:
 
 def directory_files(directory: Path) -> list[YamlFile]:
     if not directory.is_dir():
-        raise UsageError("policy directory not found", str(directory))
+        raise not_found("policy directory", str(directory))
     paths = sorted(p for p in directory.iterdir() if is_policy_file(p))
     return [read_yaml_file(p) for p in paths]
 
