@@ -133,9 +133,14 @@ def test_unknown_parameter_reference_is_an_error(tmp_path: Path) -> None:
 
 
 def test_engine_names_no_domain_concept() -> None:
+    """Only the adapters (engine/adapters/, which build snapshots) may name snapshot fields."""
     banned = ["WXCC-", "telephony", "licenseModel", "subscriptionId", "entitlements", "webexConnect", "overage"]
-    for path in (Path(__file__).parent.parent / "engine").rglob("*.py"):
+    engine = Path(__file__).parent.parent / "engine"
+    for path in engine.rglob("*.py"):
         text = path.read_text()
+        if path.is_relative_to(engine / "adapters"):
+            assert "eval(" not in text and "exec(" not in text, path
+            continue
         assert not [w for w in banned if w in text], path
         assert "eval(" not in text.replace("evaluate(", "").replace("_eval(", "") and "exec(" not in text, path
 
