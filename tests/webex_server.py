@@ -253,6 +253,7 @@ def _license_users(model: Model, base: str, license_id: str, query: dict[str, st
 def _people(model: Model, base: str, org: Org, query: dict[str, str]) -> tuple[int, dict[str, str], Any]:
     start = int(query.get("cursor", "0"))
     size = min(int(query.get("max", "100")), model.page["people"])
+    held = [(_license_id(org, lic), set(lic["holders"])) for lic in org.licenses]
     items = [
         _person(
             p["uuid"],
@@ -260,7 +261,7 @@ def _people(model: Model, base: str, org: Org, query: dict[str, str]) -> tuple[i
             p["name"],
             p["roles"],
             org.uuid,
-            [_license_id(org, lic) for lic in org.licenses if p["uuid"] in lic["holders"]],
+            [license_id for license_id, holders in held if p["uuid"] in holders],
         )
         for p in org.people[start : start + size]
     ]
