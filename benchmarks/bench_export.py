@@ -70,8 +70,12 @@ def main(argv: list[str] | None = None) -> int:
         limited = run_export(portfolio(args.limited_orgs or args.orgs, args.users), work, "limited", args.rate, args.jobs)
     scale = args.orgs / limited["orgs"]
     extrapolated = round(limited["seconds"] * scale, 1)
-    print(json.dumps({"usersPerOrg": args.users, "raised": raised, "limited": limited, "limitedExtrapolatedSeconds": extrapolated}, indent=2))
-    print(f"{args.orgs} orgs x {args.users} users, raised limit: {raised['requests']} requests in {raised['seconds']} s, peak {raised['peakMiB']} MiB")
+    print(
+        json.dumps({"usersPerOrg": args.users, "raised": raised, "limited": limited, "limitedExtrapolatedSeconds": extrapolated}, indent=2)
+    )
+    print(
+        f"{args.orgs} orgs x {args.users} users, raised limit: {raised['requests']} requests in {raised['seconds']} s, peak {raised['peakMiB']} MiB"
+    )
     print(
         f"at {args.rate:g}/min per API: {limited['requests']} requests for {limited['orgs']} orgs in {limited['seconds']} s,"
         f" so about {extrapolated} s for {args.orgs} orgs ({extrapolated / raised['seconds']:.1f}x the raised run), peak {limited['peakMiB']} MiB"

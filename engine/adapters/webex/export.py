@@ -116,8 +116,8 @@ def export_single(request: ExportRequest, io: Io, commercial: Commercial) -> int
         _finish(client, io)
     for line in result.messages:
         io.say(line)
-    if result.built is not None:
-        _unused_rows(commercial, result.built.used, io)
+    if result.used is not None:
+        _unused_rows(commercial, result.used, io)
     if result.text is not None:
         _write_snapshot(request, io, request.commercial_template or request.output, result.text)
     return result.code
@@ -164,7 +164,7 @@ class OrgResult:
     code: int
     messages: list[str]
     text: str | None = None  # the snapshot (or template) to write
-    built: Built | None = None
+    used: set[int] | None = None  # the commercial records it used (not the whole build: memory)
 
 
 def export_org(request: ExportRequest, io: Io, commercial: Commercial, session: Session, org: tuple[str, str]) -> OrgResult:
@@ -186,8 +186,8 @@ def _snapshot_result(request: ExportRequest, io: Io, commercial: Commercial, ses
     messages = [f"warning: {w}" for w in [*data.warnings, *built.warnings]]
     problems = built.errors or _schema_problems(built)
     if problems:
-        return OrgResult(data.org_uuid, 1, [*messages, *(f"error: {p}" for p in problems)], built=built)
-    return OrgResult(data.org_uuid, 0, messages, serialized(built.snapshot, _format(request)), built)
+        return OrgResult(data.org_uuid, 1, [*messages, *(f"error: {p}" for p in problems)], used=built.used)
+    return OrgResult(data.org_uuid, 0, messages, serialized(built.snapshot, _format(request)), built.used)
 
 
 def _schema_problems(built: Built) -> list[ExportProblem]:

@@ -84,6 +84,9 @@ def _export_all(
 
     def one(org: tuple[str, str]) -> OrgResult:
         result = _one_org(request, io, commercial, client, token_org, org)
+        if result.text is not None and not request.commercial_template:
+            _write(request, io, result)  # now: memory holds the orgs in progress, not the portfolio
+            result.text = None
         with lock:
             done[0] += 1
             if io.progress is not None:
@@ -110,15 +113,12 @@ def _report(request: ExportRequest, io: Io, commercial: Commercial, results: lis
     for result in results:
         for line in result.messages:
             io.say(line if result.org in line else line.replace(": ", f": {result.org}: ", 1))
-        if result.built is not None:
-            used |= result.built.used
-        if result.text is not None and not request.commercial_template:
-            _write(request, io, result)
+        used |= result.used or set()
     if request.commercial_template:
         _write_template(request, io, results)
     else:
         _unused_rows(commercial, used, io)
-    failed = [r.org for r in results if r.code]
+    failed = [r.org for r in results if r.code]  # an org with errors wrote nothing
     written = len(results) - len(failed)
     io.say(
         f"{written} of {len(results)} org{'' if len(results) == 1 else 's'} exported" + (f"; failed: {', '.join(failed)}" if failed else "")
