@@ -403,3 +403,30 @@ def test_the_readme_path_runs_offline_from_the_bundled_responses(runner, tmp_pat
     assert (tmp_path / "acme.json").read_bytes() == (bundled / "acme-tenant.json").read_bytes()
     code, stdout, _ = run_cli(runner, "check", str(ROOT / "examples" / "exports"))
     assert code == 1 and stdout.endswith("1 file checked: 2 errors, 0 warnings, 0 info. Failed.\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((), "give exactly one of --org ORG_ID or --partner"),
+        (("--org", ACME, "--partner"), "give exactly one of --org ORG_ID or --partner"),
+        (("--partner",), "--partner writes one snapshot per org: give --out-dir DIR"),
+        (("--org", ACME, "--out-dir", "x"), "--out-dir is for --partner; give -o FILE for one org"),
+    ],
+)
+def test_options_that_cannot_work_exit_2(runner, args: tuple[str, ...], message: str) -> None:
+    assert run_cli(runner, "export", "webex", *args) == (2, "", f"wxcc-policy: error: {message}\n")
+
+
+@pytest.mark.parametrize(("token", "message"), [("", "no token: set WEBEX_ACCESS_TOKEN"), ("abc\u00e9def", "the token has characters")])
+def test_a_missing_or_unusable_token_exits_2_without_showing_it(runner, monkeypatch, token: str, message: str) -> None:
+    monkeypatch.setenv("WEBEX_ACCESS_TOKEN", token)
+    code, _, err = run_cli(runner, "export", "webex", "--org", ACME)
+    assert code == 2 and message in err and (not token or token not in err)
+
+
+def test_the_output_never_overwrites_a_commercial_file(runner, fake: FakeWebex, records: list[str], tmp_path: Path) -> None:
+    before = (tmp_path / "subscriptions.csv").read_bytes()
+    code, _, err = export(runner, fake, "--org", ACME, *records, "-o", str(tmp_path / "subscriptions.csv"))
+    assert code == 2 and "subscriptions.csv" in err and err.count("\n") == 1
+    assert (tmp_path / "subscriptions.csv").read_bytes() == before

@@ -15,6 +15,7 @@ from typing import Any
 
 from wxcc_policy.adapters.webex.client import Fetcher, Reply, shown
 from wxcc_policy.adapters.webex.problems import ExportProblem
+from wxcc_policy.inputs.read_files import note_read
 
 SUFFIX = ".responses.jsonl"
 PARTNER_FILE = "partner" + SUFFIX
@@ -73,6 +74,7 @@ def write_recording(directory: Path, name: str, recording: Recording, write: Any
 
 
 def _read(path: Path) -> tuple[dict[str, Any], dict[tuple[str, str], Reply]]:
+    note_read(path)
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from wxcc_policy.adapters.webex.problems import ExportProblem
+from wxcc_policy.inputs.read_files import note_read
 from wxcc_policy.inputs.sources import Document, ParseFailure, read_document
 
 KINDS = ("subscriptions", "usage", "overages", "partners")
@@ -86,6 +87,7 @@ def _kind_and_path(spec: str) -> tuple[str | None, Path]:
 
 
 def _raw(path: Path) -> bytes:
+    note_read(path)  # so that -o never writes over it
     try:
         return path.read_bytes()
     except OSError as exc:

@@ -94,6 +94,8 @@ def _check_request(request: ExportRequest) -> None:
         raise UsageError("--from-responses reads saved responses; it cannot save them again")
     if not request.from_responses and not request.token:
         raise UsageError("no token: set WEBEX_ACCESS_TOKEN or give --token-file FILE")
+    if not request.from_responses and not all(" " < c < "\x7f" for c in request.token):
+        raise UsageError("the token has characters an HTTP header cannot carry (spaces, control or non-ASCII characters)")
 
 
 @dataclass
