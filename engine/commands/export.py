@@ -94,6 +94,7 @@ def _token(opts: dict[str, Any]) -> str:
 def _io() -> Any:
     from wxcc_policy.adapters.webex.export import Io
     from wxcc_policy.commands.options import write_output
+    from wxcc_policy.reporters.portfolio.model import generated_at
 
     def write(path: Path, text: str) -> None:
         write_output(text, None if str(path) == "-" else str(path))
@@ -101,7 +102,7 @@ def _io() -> Any:
     def say(line: str) -> None:
         click.echo(f"wxcc-policy: {line}", err=True)
 
-    return Io(write, say, _progress() if sys.stderr.isatty() else None)
+    return Io(write, say, lambda: generated_at(dict(os.environ)), _progress() if sys.stderr.isatty() else None)
 
 
 def _progress() -> Any:

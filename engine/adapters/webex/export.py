@@ -3,9 +3,7 @@ from saved responses; the snapshot validated before it is written."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +15,7 @@ from wxcc_policy.adapters.webex.fetch import OrgData, gather
 from wxcc_policy.adapters.webex.ids import admin_id, bare_id, is_uuid
 from wxcc_policy.adapters.webex.mapping import Built, Context, build, subscription_ids
 from wxcc_policy.adapters.webex.pages import Api
-from wxcc_policy.adapters.webex.problems import ApiUnavailable, ExportProblem
+from wxcc_policy.adapters.webex.problems import ExportProblem
 from wxcc_policy.errors import LocatedError, UsageError
 from wxcc_policy.validation.schemas import violations
 
@@ -63,6 +61,7 @@ class Io:
 
     write: Callable[[Path, str], None]
     say: Callable[[str], None]
+    now: Callable[[], str]  # the capture instant of an org's export (SOURCE_DATE_EPOCH honoured)
     progress: Callable[[int, int], None] | None = None
     exporter: str = field(default_factory=lambda: f"wxcc-policy {_version()} export webex")
     requests: list[int] = field(default_factory=list)  # requests sent, filled in at the end
@@ -112,7 +111,7 @@ class Session:
 def export_single(request: ExportRequest, io: Io, commercial: Commercial) -> int:
     client = None if request.from_responses else _live(request)
     try:
-        session = _single_session(request, client)
+        session = _single_session(request, io, client)
         result = export_org(request, io, commercial, session, _org_ids(request.org or ""))
     finally:
         _finish(client, io)
@@ -125,17 +124,17 @@ def export_single(request: ExportRequest, io: Io, commercial: Commercial) -> int
     return result.code
 
 
-def _single_session(request: ExportRequest, client: Any) -> Session:
+def _single_session(request: ExportRequest, io: Io, client: Any) -> Session:
     if request.from_responses:
         org = _org_ids(request.org or "")[1]
         return replay_session(Path(request.from_responses) / archive.org_file(org))
     api = Api(client, request.bases)
     token_org = bare_id(str(api.one("admin", "/people/me").get("orgId", "")))
-    return live_session(request, client, token_org, _org_ids(request.org or "")[1])
+    return live_session(request, io, client, token_org, _org_ids(request.org or "")[1])
 
 
-def live_session(request: ExportRequest, client: Any, token_org: str, org_uuid: str) -> Session:
-    captured_at = captured_now(os.environ)
+def live_session(request: ExportRequest, io: Io, client: Any, token_org: str, org_uuid: str) -> Session:
+    captured_at = io.now()
     fetcher: Any = client
     recorder = None
     if request.save_responses:
@@ -251,22 +250,6 @@ def serialized(snapshot: dict[str, Any], fmt: str) -> str:
 
 def _write_snapshot(request: ExportRequest, io: Io, output: str | None, text: str) -> None:
     io.write(Path(output) if output and output != "-" else Path("-"), text)
-
-
-def captured_now(environ: Any) -> str:
-    """The export's instant: SOURCE_DATE_EPOCH when set (reproducible runs), else now."""
-    epoch = environ.get("SOURCE_DATE_EPOCH")
-    if epoch is None:
-        moment = dt.datetime.now(dt.timezone.utc)
-    else:
-        try:
-            moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-        except (ValueError, OverflowError, OSError):
-            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970") from None
-    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-__all__ = ["ApiUnavailable", "ExportProblem", "ExportRequest", "Io", "export_webex"]
 
 
 def _version() -> str:

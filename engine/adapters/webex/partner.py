@@ -33,7 +33,7 @@ ALREADY_HAS_ALL = "already has access to all customers"
 def export_partner(request: ExportRequest, io: Io, commercial: Commercial) -> int:
     client = None if request.from_responses else _live(request)
     try:
-        listing = _listing_session(request, client)
+        listing = _listing_session(request, io, client)
         orgs = managed_orgs(listing.api, listing.token_org, listing.person_id)
         _save_listing(request, io, listing)
         results = _export_all(request, io, commercial, client, listing.token_org, orgs)
@@ -42,11 +42,11 @@ def export_partner(request: ExportRequest, io: Io, commercial: Commercial) -> in
     return _report(request, io, commercial, results)
 
 
-def _listing_session(request: ExportRequest, client: Any) -> Session:
+def _listing_session(request: ExportRequest, io: Io, client: Any) -> Session:
     if request.from_responses:
         return replay_session(Path(request.from_responses) / archive.PARTNER_FILE)
     me = Api(client, request.bases).one("admin", "/people/me")
-    session = live_session(request, client, bare_id(str(me.get("orgId", ""))), "partner")
+    session = live_session(request, io, client, bare_id(str(me.get("orgId", ""))), "partner")
     session.person_id = str(me.get("id", ""))
     if session.recorder is not None:
         session.recorder.recording.header["personId"] = session.person_id
@@ -102,7 +102,7 @@ def _one_org(request: ExportRequest, io: Io, commercial: Commercial, client: Any
         if request.from_responses:
             session = replay_session(Path(request.from_responses) / archive.org_file(org[1]))
         else:
-            session = live_session(request, client, token_org, org[1])
+            session = live_session(request, io, client, token_org, org[1])
         return export_org(request, io, commercial, session, org)
     except Exception as exc:  # one org's failure, whatever it is, never loses the others
         return OrgResult(org[1], int(getattr(exc, "exit_code", 2)), [f"error: {org[1]}: {exc}"])
