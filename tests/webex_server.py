@@ -95,6 +95,7 @@ class FakeWebex:
 def _handler(fake: FakeWebex) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        wbufsize = 1 << 16  # one write per answer: headers and body in separate writes meet delayed ACKs (40 ms each)
 
         def log_message(self, *args: object) -> None:  # quiet
             pass
