@@ -430,3 +430,14 @@ def test_the_output_never_overwrites_a_commercial_file(runner, fake: FakeWebex, 
     code, _, err = export(runner, fake, "--org", ACME, *records, "-o", str(tmp_path / "subscriptions.csv"))
     assert code == 2 and "subscriptions.csv" in err and err.count("\n") == 1
     assert (tmp_path / "subscriptions.csv").read_bytes() == before
+
+
+def test_a_hostile_body_is_one_line(runner, fake: FakeWebex, records: list[str], tmp_path: Path, monkeypatch) -> None:
+    from wxcc_policy.adapters.webex import client
+
+    fake.fault("/v1/roles", 200, "[" * 100_000)
+    code, _, err = export(runner, fake, "--org", ACME, *records, "-o", str(tmp_path / "t.json"))
+    assert (code, err) == (1, "wxcc-policy: error: GET /roles: the response nests too deeply to be an API answer\n")
+    monkeypatch.setattr(client, "MAX_BODY", 1000)
+    code, _, err = export(runner, fake, "--org", ACME, *records, "-o", str(tmp_path / "t.json"))
+    assert code == 1 and err.endswith(": the response is larger than 0 MiB\n") and err.count("\n") == 1

@@ -18,6 +18,7 @@ from wxcc_policy.adapters.webex.problems import ApiUnavailable, ExportProblem, s
 
 KEPT_HEADERS = ("link", "retry-after", "content-type")
 LONGEST_RETRY_AFTER = 120.0  # seconds; a server asking for longer ends the export instead
+MAX_BODY = 64 << 20  # bytes; a page of 1,000 people is about 0.5 MiB
 FALLBACK_WAIT = 0.5  # seconds, doubled per attempt, when a 429 or 5xx comes without Retry-After
 
 
@@ -34,6 +35,8 @@ class Reply:
             return json.loads(self.body)
         except ValueError as exc:
             raise ExportProblem(f"the response is not JSON ({exc})", where=f"GET {shown(api, target)}") from None
+        except RecursionError:
+            raise ExportProblem("the response nests too deeply to be an API answer", where=f"GET {shown(api, target)}") from None
 
 
 class Fetcher(Protocol):
@@ -109,12 +112,14 @@ class LiveClient:
         self._limiters[api].acquire()
         self.counter.add()
         try:
-            answer = self._client.get(self._bases[api] + target)
+            answer, body = self._fetch(self._bases[api] + target)
         except self._httpx.TimeoutException:
             return self._again(last, api, target, f"no answer within {self._timeout:g} s", attempt)
         except self._httpx.TransportError as exc:
             return self._again(last, api, target, f"cannot connect ({scrubbed(str(exc), self._token) or type(exc).__name__})", attempt)
-        reply = Reply(answer.status_code, _kept(answer.headers), scrubbed(_text(answer), self._token))
+        if body is None:
+            raise ExportProblem(f"the response is larger than {MAX_BODY >> 20} MiB", where=f"GET {shown(api, target)}")
+        reply = Reply(answer.status_code, _kept(answer.headers), scrubbed(body.decode("utf-8", errors="replace"), self._token))
         if answer.status_code == 429 or answer.status_code >= 500:
             wait = retry_after(reply.headers.get("retry-after"), attempt)
             if wait > LONGEST_RETRY_AFTER:
@@ -124,6 +129,17 @@ class LiveClient:
                 )
             return self._again(last, api, target, f"HTTP {answer.status_code}", attempt, wait)
         return reply  # a 4xx is the caller's to judge (a partner listing falls back on one)
+
+    def _fetch(self, url: str) -> tuple[Any, bytes | None]:
+        """The answer and its body, read no further than MAX_BODY (None beyond it)."""
+        with self._client.stream("GET", url) as answer:
+            chunks, size = [], 0
+            for chunk in answer.iter_bytes():
+                size += len(chunk)
+                if size > MAX_BODY:
+                    return answer, None
+                chunks.append(chunk)
+            return answer, b"".join(chunks)
 
     def _again(self, last: bool, api: str, target: str, why: str, attempt: int, wait: float | None = None) -> Reply | None:
         """None, after waiting for the next attempt; on the last one, the error."""
@@ -149,7 +165,3 @@ def retry_after(value: str | None, attempt: int) -> float:
 
 def _kept(headers: Any) -> dict[str, str]:
     return {name: headers[name] for name in KEPT_HEADERS if name in headers}
-
-
-def _text(answer: Any) -> str:
-    return answer.content.decode("utf-8", errors="replace")
