@@ -441,3 +441,17 @@ def test_a_hostile_body_is_one_line(runner, fake: FakeWebex, records: list[str],
     monkeypatch.setattr(client, "MAX_BODY", 1000)
     code, _, err = export(runner, fake, "--org", ACME, *records, "-o", str(tmp_path / "t.json"))
     assert code == 1 and err.endswith(": the response is larger than 0 MiB\n") and err.count("\n") == 1
+
+
+def test_the_rate_limiter_spaces_requests_evenly() -> None:
+    from wxcc_policy.adapters.webex.client import RateLimiter, retry_after
+
+    now, slept = [100.0], []
+    limiter = RateLimiter(120, clock=lambda: now[0], sleep=slept.append)  # one every 0.5 s
+    for _ in range(3):
+        limiter.acquire()
+    now[0] = 110.0  # idle for a while: no burst is saved up beyond the next slot
+    limiter.acquire()
+    limiter.acquire()
+    assert slept == [0.5, 1.0, 0.5]
+    assert (retry_after("7", 0), retry_after(None, 2), retry_after("soon", 1)) == (7.0, 2.0, 1.0)

@@ -11,7 +11,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from wxcc_policy.adapters.webex.problems import ApiUnavailable, ExportProblem, scrubbed
@@ -66,18 +66,6 @@ class RateLimiter:
             self._sleep(start - now)
 
 
-@dataclass
-class Counter:
-    """Requests sent, for the benchmark and the closing line."""
-
-    sent: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def add(self) -> None:
-        with self.lock:
-            self.sent += 1
-
-
 class LiveClient:
     """GET requests to the APIs' base URLs with the bearer token (never shown anywhere)."""
 
@@ -92,7 +80,6 @@ class LiveClient:
         self._limiters = {api: RateLimiter(per_minute) for api in bases}
         self._retries = retries
         self._timeout = timeout
-        self.counter = Counter()
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json", "User-Agent": f"wxcc-policy/{__version__}"}
         self._client = httpx.Client(headers=headers, timeout=httpx.Timeout(timeout), follow_redirects=False, trust_env=False)
 
@@ -110,7 +97,6 @@ class LiveClient:
         """The reply, or None when it is worth another try (after waiting)."""
         last = attempt == self._retries
         self._limiters[api].acquire()
-        self.counter.add()
         try:
             answer, body = self._fetch(self._bases[api] + target)
         except self._httpx.TimeoutException:

@@ -64,7 +64,6 @@ class Io:
     now: Callable[[], str]  # the capture instant of an org's export (SOURCE_DATE_EPOCH honoured)
     progress: Callable[[int, int], None] | None = None
     exporter: str = field(default_factory=lambda: f"wxcc-policy {_version()} export webex")
-    requests: list[int] = field(default_factory=list)  # requests sent, filled in at the end
 
 
 def export_webex(request: ExportRequest, io: Io) -> int:
@@ -223,7 +222,6 @@ def _live(request: ExportRequest) -> Any:
 
 def _finish(client: Any, io: Io) -> None:
     if client is not None:
-        io.requests.append(client.counter.sent)
         client.close()
 
 
