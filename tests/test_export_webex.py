@@ -455,3 +455,13 @@ def test_the_rate_limiter_spaces_requests_evenly() -> None:
     limiter.acquire()
     assert slept == [0.5, 1.0, 0.5]
     assert (retry_after("7", 0), retry_after(None, 2), retry_after("soon", 1)) == (7.0, 2.0, 1.0)
+
+
+def test_a_server_that_is_not_there_is_one_line(runner, tmp_path: Path) -> None:
+    with FakeWebex(Model({}, me_org=PARTNER)) as gone:
+        base = gone.base  # a port nothing listens on once the server is closed
+    code, _, err = run_cli(
+        runner, "export", "webex", "--org", ACME, "--api-base-url", base + "/v1", "--retries", "1", "-o", str(tmp_path / "t.json")
+    )
+    assert code == 2
+    assert err.startswith("wxcc-policy: error: GET /people/me: cannot connect (") and err.endswith(") after 2 attempts\n")
