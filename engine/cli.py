@@ -17,6 +17,7 @@ from wxcc_policy.commands.baseline import baseline
 from wxcc_policy.commands.check import check
 from wxcc_policy.commands.diff import diff
 from wxcc_policy.commands.explain import explain
+from wxcc_policy.commands.export import export
 from wxcc_policy.commands.forecast import forecast
 from wxcc_policy.commands.plan import plan
 from wxcc_policy.commands.policies import policies
@@ -39,6 +40,7 @@ for _command in (check, policies, test_command, explain, baseline):
 cli.add_command(report)
 for _command in (diff, plan, forecast):  # issue 9: judging a change, and the calendar
     cli.add_command(_command)
+cli.add_command(export)  # issue 18: snapshots from the Webex APIs
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,7 +22,9 @@ ALLOWED: dict[str, set[str]] = {
     "evaluation": {"rules", "lang", "inputs", "validation", "errors"},
     "reporters": {"evaluation", "rules", "lang", "errors"},  # files are read by the stages below them
     "outputs": {"inputs", "errors"},  # writing files: never over one the run read (inputs/files_read.py)
-    "commands": {"outputs", "reporters", "evaluation", "rules", "lang", "inputs", "validation", "errors"},
+    # adapters (export webex) name snapshot fields and talk to other systems: no stage imports them
+    "adapters": {"inputs", "validation", "errors"},
+    "commands": {"adapters", "outputs", "reporters", "evaluation", "rules", "lang", "inputs", "validation", "errors"},
     "cli": {"commands", "outputs", "errors"},
     "__main__": {"cli"},
 }
@@ -220,3 +222,8 @@ def test_errors_are_imported_from_errors_only() -> None:
                 if wrong:
                     elsewhere.append(f"{path.relative_to(ROOT)}:{node.lineno}: {', '.join(wrong)} from {node.module}")
     assert not elsewhere, "import errors from wxcc_policy.errors:\n" + "\n".join(elsewhere)
+
+
+def test_no_stage_imports_the_adapters() -> None:
+    importers = {stage for stage, allowed in ALLOWED.items() if "adapters" in allowed}
+    assert importers == {"commands"}

@@ -163,8 +163,13 @@ _DOMAIN_WORDS = [
 
 
 def test_engine_names_no_domain_concept() -> None:
-    for path in (Path(__file__).parent.parent / "engine").rglob("*.py"):
+    """Only the adapters (engine/adapters/, which build snapshots) may name snapshot fields."""
+    engine = Path(__file__).parent.parent / "engine"
+    for path in engine.rglob("*.py"):
         text = path.read_text()
+        if path.is_relative_to(engine / "adapters"):
+            assert "eval(" not in text and "exec(" not in text, path
+            continue
         assert not [w for w in _DOMAIN_WORDS if w in text], path
         assert "eval(" not in text.replace("evaluate(", "").replace("_eval(", "") and "exec(" not in text, path
 
