@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from wxcc_policy.adapters.webex.problems import ExportProblem
-from wxcc_policy.inputs.files_read import note_read
 from wxcc_policy.inputs.documents import Document, ParseFailure, read_document
+from wxcc_policy.inputs.files_read import note_read
 
 KINDS = ("subscriptions", "usage", "overages", "partners")
 REQUIRED = {
