@@ -22,6 +22,7 @@ from wxcc_policy.commands.options import start_run
 from wxcc_policy.commands.plan import plan
 from wxcc_policy.commands.policies import policies
 from wxcc_policy.commands.report import report
+from wxcc_policy.commands.schema import schema
 from wxcc_policy.commands.test import test_command
 from wxcc_policy.errors import UsageError
 
@@ -39,6 +40,7 @@ for _command in (check, policies, test_command, explain, baseline):
 cli.add_command(report)
 for _command in (diff, plan, forecast):  # issue 9: judging a change, and the calendar
     cli.add_command(_command)
+cli.add_command(schema)  # issue 22: the bundled schemas, for editors
 
 
 def main(argv: list[str] | None = None) -> int:
