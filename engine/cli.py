@@ -18,6 +18,7 @@ from wxcc_policy.commands.check import check
 from wxcc_policy.commands.diff import diff
 from wxcc_policy.commands.explain import explain
 from wxcc_policy.commands.forecast import forecast
+from wxcc_policy.commands.lsp import lsp
 from wxcc_policy.commands.options import start_run
 from wxcc_policy.commands.plan import plan
 from wxcc_policy.commands.policies import policies
@@ -41,6 +42,7 @@ cli.add_command(report)
 for _command in (diff, plan, forecast):  # issue 9: judging a change, and the calendar
     cli.add_command(_command)
 cli.add_command(schema)  # issue 22: the bundled schemas, for editors
+cli.add_command(lsp)  # issue 22: the language server
 
 
 def main(argv: list[str] | None = None) -> int:

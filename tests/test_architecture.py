@@ -18,7 +18,8 @@ ALLOWED: dict[str, set[str]] = {
     "rules": {"lang", "inputs", "validation", "errors"},
     "evaluation": {"rules", "lang", "inputs", "validation", "errors"},
     "reporters": {"evaluation", "rules", "lang", "inputs", "validation", "errors"},
-    "commands": {"reporters", "evaluation", "rules", "lang", "inputs", "validation", "errors"},
+    "lsp": {"reporters", "evaluation", "rules", "lang", "inputs", "validation", "errors"},
+    "commands": {"lsp", "reporters", "evaluation", "rules", "lang", "inputs", "validation", "errors"},
     "cli": {"commands", "errors"},
     "__main__": {"cli"},
 }
