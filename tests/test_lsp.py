@@ -260,3 +260,18 @@ def test_a_plain_check_does_not_load_the_language_server() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.asyncio
+async def test_policy_test_and_waiver_files_get_their_load_errors(client: LanguageClient, workspace: Path) -> None:
+    tests = workspace / "company-policies" / "tests" / "custom.test.yaml"
+    text = tests.read_text(encoding="utf-8")
+    found = await diagnostics_after(client, tests.as_uri(), open_file(client, tests, text))
+    assert found == []
+    found = await diagnostics_after(client, tests.as_uri(), change_file(client, tests, text.replace("ACME-DEPT-001", "ACME-DEPT-01", 1), 2))
+    assert [d.code for d in found] == ["LOAD"] and "did you mean 'ACME-DEPT-001'" in found[0].message
+    waivers = workspace / "risk.wxcc.waivers.yaml"
+    body = "waivers:\n  - policy: WXCC-ACC-01\n    reason: r\n    owner: o\n    granted: 2026-11-01\n    expires: 2026-11-30\n"
+    found = await diagnostics_after(client, waivers.as_uri(), open_file(client, waivers, body))
+    assert [d.code for d in found] == ["LOAD"] and "did you mean 'WXCC-ACC-001'" in found[0].message
+    assert found[0].range.start.line == 1

@@ -6,6 +6,7 @@ dies of what it is given: a failure becomes a diagnostic on the document (docs/e
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from pathlib import Path
 from typing import Any
@@ -63,11 +64,16 @@ def diagnostic(problem: Problem) -> types.Diagnostic:
 def publish(server: PolicyServer, uri: str) -> None:
     """Judge the open document at `uri` and publish what was found, here and elsewhere."""
     path = path_of(uri)
+    collecting = gc.isenabled()
+    gc.disable()  # as check: a large snapshot is millions of acyclic objects, freed by reference counting
     try:
         problems = diagnose(server.space(), path)
     except Exception as exc:  # a defect on one input must not end the session
         log.exception("diagnosing %s", path)
         problems = {path: [Problem((0, 0), (0, 1), "error", "INTERNAL", f"internal error: {type(exc).__name__}: {exc}"[:500])]}
+    finally:
+        if collecting:
+            gc.enable()
     _send(server, path, problems)
 
 
