@@ -133,6 +133,7 @@ async def test_the_configuration_waivers_and_skips_apply_as_in_check(client: Lan
 async def test_a_change_is_judged_after_the_debounce_and_a_close_clears(client: LanguageClient, workspace: Path) -> None:
     path = workspace / "tenants" / "acme-tenant.json"
     text = path.read_text(encoding="utf-8")
+    before = _tree(workspace)
     await diagnostics_after(client, path.as_uri(), open_file(client, path, text))
     broken = text.replace('"licenseModel": "named"', '"licenseModel": "nmaed"', 1)
     found = await diagnostics_after(client, path.as_uri(), change_file(client, path, broken, 2))
@@ -150,6 +151,11 @@ async def test_a_change_is_judged_after_the_debounce_and_a_close_clears(client: 
     assert found
     found = await diagnostics_after(client, path.as_uri(), lambda: client.text_document_did_close(types.DidCloseTextDocumentParams(doc)))
     assert found == []
+    assert _tree(workspace) == before  # the server wrote nothing (the buffers were never saved to disk)
+
+
+def _tree(root: Path) -> dict[str, tuple[bytes, int]]:
+    return {str(p.relative_to(root)): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.mark.asyncio
@@ -205,6 +211,11 @@ async def test_hover_on_a_finding_and_on_a_builtin(client: LanguageClient, works
     at = types.Position(line, text.splitlines()[line].index("count(") + 2)
     hover = await client.text_document_hover_async(types.HoverParams(types.TextDocumentIdentifier(policy.as_uri()), at))
     assert hover is not None and "count(xs[, x -> cond])" in hover.contents.value  # type: ignore[union-attr]
+    line = next(i for i, t in enumerate(text.splitlines()) if "in: currentSubscriptions" in t)
+    at = types.Position(line, text.splitlines()[line].index("currentSubscriptions") + 3)
+    hover = await client.text_document_hover_async(types.HoverParams(types.TextDocumentIdentifier(policy.as_uri()), at))
+    assert hover is not None and "library value" in hover.contents.value  # type: ignore[union-attr]
+    assert "snapshot-library.yaml" in hover.contents.value  # type: ignore[union-attr]
 
 
 @pytest.mark.asyncio
