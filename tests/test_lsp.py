@@ -286,3 +286,14 @@ async def test_policy_test_and_waiver_files_get_their_load_errors(client: Langua
     found = await diagnostics_after(client, waivers.as_uri(), open_file(client, waivers, body))
     assert [d.code for d in found] == ["LOAD"] and "did you mean 'WXCC-ACC-001'" in found[0].message
     assert found[0].range.start.line == 1
+
+
+def test_positions_count_utf16_code_units_as_lsp_does_and_lines_as_check_does() -> None:
+    from wxcc_policy.lsp.diagnose import Lines
+
+    text = 'a\r\n{"n": "Zoë 😀", "x": 1}\rlast'
+    lines = Lines(text)
+    x = text.index('"x"')
+    assert lines.offset(2, text.splitlines()[1].index('"x"') + 1) == x  # check's 1-based code-point column
+    assert lines.position(x) == (1, len('{"n": "Zoë 😀", '.encode("utf-16-le")) // 2)  # the emoji is 2 units
+    assert lines.position(text.index("last")) == (2, 0)
