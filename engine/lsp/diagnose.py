@@ -9,6 +9,7 @@ on the policy file, whichever document was being judged.
 from __future__ import annotations
 
 import bisect
+import itertools
 import os
 import re
 from pathlib import Path
@@ -50,7 +51,11 @@ class Lines:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+        if "\r" in text:
+            self.starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+        else:  # the common case, at C speed: a 100,000-user snapshot has 600,000 lines
+            pieces = text.split("\n")
+            self.starts = list(itertools.accumulate((len(piece) + 1 for piece in pieces[:-1]), initial=0))
 
     def offset(self, line: int, column: int) -> int:
         """The offset of a 1-based line and code-point column (as `check` reports them)."""
