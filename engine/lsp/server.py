@@ -130,9 +130,7 @@ def rejudge_others(server: PolicyServer, uri: str, delay: float) -> None:
 
 
 def build(loaders: Loaders) -> PolicyServer:
-    from wxcc_policy.lsp.actions import code_actions
-    from wxcc_policy.lsp.hover import hover
-
+    """The server with its document-sync handlers (open, change, save, close)."""
     server = PolicyServer(loaders)
 
     @server.feature(types.INITIALIZE)
@@ -170,6 +168,15 @@ def build(loaders: Loaders) -> PolicyServer:
         _publish_one(ls, path_of(uri), [])
         rejudge_others(ls, uri, 0)
 
+    _answer_queries(server)
+    return server
+
+
+def _answer_queries(server: PolicyServer) -> None:
+    """Hover and code actions: requests answered from what the last judgement found."""
+    from wxcc_policy.lsp.actions import code_actions
+    from wxcc_policy.lsp.hover import hover
+
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def _hover(ls: PolicyServer, params: types.HoverParams) -> types.Hover | None:
         return _guarded(hover, ls.space(), path_of(params.text_document.uri), params.position)
@@ -177,8 +184,6 @@ def build(loaders: Loaders) -> PolicyServer:
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION)
     def _actions(ls: PolicyServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
         return _guarded(code_actions, ls.space(), path_of(params.text_document.uri), params)
-
-    return server
 
 
 def _guarded(handler: Any, *args: Any) -> Any:
