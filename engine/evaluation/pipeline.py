@@ -36,7 +36,7 @@ def select_policies(policies: PolicySet, select: Iterable[str], skip: Iterable[s
     known = [p.info.id for p in policies.policies]
     for pid in (*select, *skip):
         if pid not in known:
-            from wxcc_policy.lang.shapes import did_you_mean
+            from wxcc_policy.errors import did_you_mean
 
             raise UsageError(f"unknown policy id {pid!r}{did_you_mean(pid, known)}")
     chosen = [pid for pid in known if not select or pid in select]
