@@ -16,7 +16,10 @@ from wxcc_policy.errors import EvalError, EvalFailure, UsageError
 from wxcc_policy.evaluation.pipeline import CheckSettings
 from wxcc_policy.evaluation.results import FileResult, RunResult
 from wxcc_policy.evaluation.spool import Spool
+from wxcc_policy.inputs.json_reader import JsonLocator, deep_offset
 from wxcc_policy.inputs.nesting import json_nesting
+from wxcc_policy.inputs.pointers import split_pointer
+from wxcc_policy.inputs.positions import line_column
 from wxcc_policy.inputs.read_files import note_read
 from wxcc_policy.inputs.sources import Document
 from wxcc_policy.reporters import json_report
@@ -193,40 +196,49 @@ _NOT_A_PART = "not a JSON report of `wxcc-policy report --format json`"
 _DECODABLE_DEPTH = 4 * MAX_DEPTH  # the JSON decoder recurses (to about 1,000 levels): deeper text is refused undecoded
 
 
-def read_part(path: str) -> dict[str, Any]:
-    """A JSON report written by `report --format json` (one shard's part): its nesting is
-    checked before it is decoded (the decoder and the renderers recurse)."""
+def read_part(path: str) -> tuple[dict[str, Any], UsageError | None]:
+    """A JSON report written by `report --format json` (one shard's part), and its first
+    violation of the report's own schema, if any (kept, so that a part evaluated
+    differently is reported first). Its nesting is checked before it is decoded (the
+    decoder and the renderers recurse). Every error is located at `path:line:column`."""
     note_read(Path(path))  # so that -o never overwrites a part (docs/hardening.md)
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot read: {exc.strerror}", path) from None
     except UnicodeDecodeError as exc:
-        raise UsageError(f"not a JSON report: not UTF-8 (byte {exc.start})", path) from None
+        raise UsageError(f"not a JSON report: not UTF-8 (byte {exc.start})", f"{path}:1:1") from None
     depth = json_nesting(text)
     if depth > _DECODABLE_DEPTH:
-        raise UsageError(f"{_NOT_A_PART}: nesting deeper than {MAX_DEPTH} levels ({depth:,})", path)
+        where = _at(path, text, deep_offset(text, MAX_DEPTH))
+        raise UsageError(f"{_NOT_A_PART}: nesting deeper than {MAX_DEPTH} levels ({depth:,})", where)
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise UsageError(f"not a JSON report: {exc}", path) from None
+        raise UsageError(f"not a JSON report: {getattr(exc, 'msg', exc)}", _at(path, text, getattr(exc, "pos", 0))) from None
     if not isinstance(data, dict) or not isinstance(data.get("portfolio"), dict) or "results" not in data:
-        raise UsageError(f"{_NOT_A_PART} (no portfolio section)", path)
+        raise UsageError(f"{_NOT_A_PART} (no portfolio section)", f"{path}:1:1")
     deep = deeper_than(data, MAX_DEPTH)  # the renderers recurse: a hostile part must not exhaust the stack
     if deep is not None:
         where = deep if len(deep) <= 60 else deep[:60] + "…"
-        raise UsageError(f"{_NOT_A_PART}: nesting deeper than {MAX_DEPTH} levels at {where}", path)
-    return data
+        raise UsageError(f"{_NOT_A_PART}: nesting deeper than {MAX_DEPTH} levels at {where}", _at(path, text, deep_offset(text, MAX_DEPTH)))
+    return data, _part_problem(data, path, text)
 
 
-def part_problem(part: dict[str, Any], path: str) -> UsageError | None:
-    """A part that breaks the report's own schema (schemas/report.schema.json): its first
-    violation, located by JSON Pointer, so that nothing malformed reaches the merge."""
+def _at(path: str, text: str, offset: int) -> str:
+    line, column = line_column(text, offset)
+    return f"{path}:{line}:{column}"
+
+
+def _part_problem(part: dict[str, Any], path: str, text: str) -> UsageError | None:
+    """The first violation of schemas/report.schema.json, located at its value, so that
+    nothing malformed reaches the merge."""
     problems = violations_of(validator("report"), part)
     if not problems:
         return None
     first = problems[0]
-    return UsageError(f"{_NOT_A_PART}: {first.message} (at {first.pointer or '/'})", path)
+    offset = JsonLocator(text, part).offset(tuple(str(p) for p in split_pointer(first.pointer)))
+    return UsageError(f"{_NOT_A_PART}: {first.message} (at {first.pointer or '/'})", _at(path, text, offset))
 
 
 class _Rows:
@@ -259,8 +271,7 @@ def merge(paths: list[str], generated: str) -> dict[str, Any]:
     mismatched: list[UsageError] = []  # every part is read before a mismatch is reported
     malformed: list[UsageError] = []
     for path in paths:
-        part = read_part(path)
-        problem = part_problem(part, path)
+        part, problem = read_part(path)
         if problem is not None:
             malformed.append(problem)
         try:
@@ -308,8 +319,8 @@ def _malformed(exc: Exception, path: str) -> UsageError:
     """A part the schema admits that still cannot be merged: said in words, never as
     Python's exception text."""
     if isinstance(exc, RecursionError):
-        return UsageError(f"{_NOT_A_PART}: a value is nested too deeply", path)
-    return UsageError(f"{_NOT_A_PART}: a field is missing or has the wrong type", path)
+        return UsageError(f"{_NOT_A_PART}: a value is nested too deeply", f"{path}:1:1")
+    return UsageError(f"{_NOT_A_PART}: a field is missing or has the wrong type", f"{path}:1:1")
 
 
 def _header(part: dict[str, Any]) -> dict[str, Any]:
@@ -351,7 +362,7 @@ def _same_run(first_path: str, first: dict[str, Any], path: str, part: dict[str,
     )
     for label, get in checks:
         if get(first) != get(part):
-            raise UsageError(f"cannot merge: made with a different {label} than {first_path}", path)
+            raise UsageError(f"cannot merge: made with a different {label} than {first_path}", f"{path}:1:1")
 
 
 def _no_repeats(files: list[str]) -> None:
