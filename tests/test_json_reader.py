@@ -100,3 +100,54 @@ def test_locating_many_values_goes_over_the_text_a_few_times_at_most(indent: int
     assert _CountingText.touched <= 3 * len(text), _CountingText.touched / len(text)
     assert all(str(text)[off : off + 12] == '"supervisor"' for off in offsets)
     assert len(positions) == len(pointers)
+
+
+# The C fast path (msgspec, then an exact duplicate-key count) must decide every text as the
+# strict parser does: the same value, or the same error at the same offset.
+_PIECES = ["{", "}", "[", "]", ",", ":", '"', "\\", "\\u", "\\ud800", "\\udc00", "\\u003a", "1", "-", ".", "e", "9" * 25, "1e400",
+           " ", "\n", "null", "NaN", '"a"', '"a":1', '"b":', "\x01", "é"]  # fmt: skip
+_SEEDS = [
+    '{"a": 1, "b": [1, 2.5, -0.0, 1e5, "x:y"], "c": {"d": null, "e": true}}',
+    '[{"id": "u-1", "s": "Sub:1"}, {"id": "u-2", "s": "Sub-2"}]',
+    '{"a": "\\ud83d\\ude00", "b": "\\u003a", "k": {"k": 12345678901234567890123}}',
+]
+
+
+def _outcome(parse: Any, text: str) -> tuple[Any, ...]:
+    from wxcc_policy.errors import InputError
+
+    try:
+        return ("value", repr(parse(text)))
+    except InputError as exc:
+        return ("error", exc.message, exc.offset)
+
+
+@pytest.mark.slow
+def test_the_fast_path_decides_every_text_as_the_strict_parser() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from wxcc_policy.inputs.json_reader import _strict_parse
+
+    edits = st.lists(st.tuples(st.integers(0, 80), st.integers(0, 2), st.sampled_from(_PIECES)), min_size=1, max_size=5)
+
+    @settings(max_examples=3000, deadline=None, database=None)
+    @given(st.sampled_from(_SEEDS), edits)
+    def agree(seed: str, changes: list[tuple[int, int, str]]) -> None:
+        text = seed
+        for at, cut, piece in changes:
+            text = text[:at] + piece + text[at + cut :]
+        assert _outcome(parse_json, text) == _outcome(_strict_parse, text)
+
+    agree()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"a": 1, "a": 2}', '{"a": {"b": 1}, "a": {"b": 1}}', '[{"x": "1:2", "x": "1:2"}]', '{"\\u003a": 1, ":": 2, "\\u003a": 3}'],
+)
+def test_a_duplicate_key_is_found_by_the_fast_path_too(text: str) -> None:
+    from wxcc_policy.errors import InputError
+
+    with pytest.raises(InputError, match="duplicate key"):
+        parse_json(text)
