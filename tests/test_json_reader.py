@@ -102,8 +102,8 @@ def test_locating_many_values_goes_over_the_text_a_few_times_at_most(indent: int
     assert len(positions) == len(pointers)
 
 
-# The C fast path (msgspec, then an exact duplicate-key count) must decide every text as the
-# strict parser does: the same value, or the same error at the same offset.
+# The C fast path (msgspec, then an exact duplicate-key count) decides a text only when the
+# strict parser would return the same value; anything else (every error) the strict parser decides.
 _PIECES = ["{", "}", "[", "]", ",", ":", '"', "\\", "\\u", "\\ud800", "\\udc00", "\\u003a", "1", "-", ".", "e", "9" * 25, "1e400",
            " ", "\n", "null", "NaN", '"a"', '"a":1', '"b":', "\x01", "é"]  # fmt: skip
 _SEEDS = [
@@ -127,7 +127,7 @@ def test_the_fast_path_decides_every_text_as_the_strict_parser() -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from wxcc_policy.inputs.json_reader import _strict_parse
+    from wxcc_policy.inputs.json_reader import _UNDECIDED, _fast_parse, _strict_parse
 
     edits = st.lists(st.tuples(st.integers(0, 80), st.integers(0, 2), st.sampled_from(_PIECES)), min_size=1, max_size=5)
 
@@ -137,7 +137,9 @@ def test_the_fast_path_decides_every_text_as_the_strict_parser() -> None:
         text = seed
         for at, cut, piece in changes:
             text = text[:at] + piece + text[at + cut :]
-        assert _outcome(parse_json, text) == _outcome(_strict_parse, text)
+        strict = _outcome(_strict_parse, text)
+        fast = _fast_parse(text)
+        assert fast is _UNDECIDED or strict == ("value", repr(fast))  # when it decides, as the strict parser
 
     agree()
 
@@ -148,6 +150,19 @@ def test_the_fast_path_decides_every_text_as_the_strict_parser() -> None:
 )
 def test_a_duplicate_key_is_found_by_the_fast_path_too(text: str) -> None:
     from wxcc_policy.errors import InputError
+    from wxcc_policy.inputs.json_reader import _UNDECIDED, _fast_parse
 
+    assert _fast_parse(text) is _UNDECIDED
     with pytest.raises(InputError, match="duplicate key"):
         parse_json(text)
+
+
+def test_a_large_text_takes_the_fast_path_with_the_same_value(monkeypatch: Any) -> None:
+    from wxcc_policy.inputs import json_reader
+
+    text = json.dumps(_snapshot_with_users(3000))
+    monkeypatch.setattr(json_reader, "FAST_PARSE_FROM", len(text))
+    monkeypatch.setattr(json_reader, "_parsed_chars", 0)
+    calls: list[str] = []
+    monkeypatch.setattr(json_reader, "_strict_parse", lambda t: calls.append(t))
+    assert parse_json(text) == json.loads(text) and calls == []  # no strict parse was needed

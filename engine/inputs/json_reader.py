@@ -12,11 +12,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
+from functools import cache
 from itertools import islice
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
-
-import msgspec
 
 from wxcc_policy.errors import InputError
 
@@ -80,13 +79,28 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 def parse_json(text: str) -> Any:
     """Parse strictly: no duplicate keys, no NaN/Infinity or numbers beyond float range, no
     integer of more than 4,300 digits, no lone surrogate. Raises InputError with an offset."""
-    data = _fast_parse(text)
-    return data if data is not _UNDECIDED else _strict_parse(text)
+    global _parsed_chars
+    _parsed_chars += len(text)
+    if _parsed_chars >= FAST_PARSE_FROM:
+        data = _fast_parse(text)
+        if data is not _UNDECIDED:
+            return data
+    return _strict_parse(text)
 
 
+#: Characters of JSON read by this process after which the C fast path is used: importing
+#: msgspec costs about as much as parsing 4 MB the strict way saves, so a run of one small
+#: snapshot (pre-commit's) never imports it, and a large one or a portfolio does at once.
+FAST_PARSE_FROM = 4_000_000
+_parsed_chars = 0
 _UNDECIDED = object()
-_FAST_DECODE = msgspec.json.Decoder().decode
-_FAST_ENCODE = msgspec.json.Encoder().encode
+
+
+@cache
+def _fast_codec() -> tuple[Callable[[str], Any], Callable[[Any], bytes], type[Exception]]:
+    import msgspec  # imported on first use: see FAST_PARSE_FROM
+
+    return msgspec.json.Decoder().decode, msgspec.json.Encoder().encode, msgspec.MsgspecError
 
 
 def _fast_parse(text: str) -> Any:
@@ -99,13 +113,14 @@ def _fast_parse(text: str) -> Any:
     separator with it: re-encoded, the document has fewer colons than the text. That count is
     exact when no colon was written as an escape (`\\u003a`), since strings are otherwise
     re-encoded with the same colons, and no number or literal holds one."""
+    decode, encode, refused = _fast_codec()
     try:
-        data = _FAST_DECODE(text)
+        data = decode(text)
         if "\\" in text and ("\\u003a" in text or "\\u003A" in text):
             return _UNDECIDED
-        if _FAST_ENCODE(data).count(b":") != text.count(":"):
+        if encode(data).count(b":") != text.count(":"):
             return _UNDECIDED  # a duplicate key: the strict parser finds it
-    except (msgspec.MsgspecError, RecursionError):
+    except (refused, RecursionError):
         return _UNDECIDED
     return data
 
