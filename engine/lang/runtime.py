@@ -83,6 +83,14 @@ class Runtime:
             self._memo[key] = result
         return result
 
+    def release(self) -> None:
+        """Done with the document. The runtime, its base and its environments refer to each
+        other: with garbage collection paused (as `check` runs), that cycle would keep every
+        document alive until the end of the run. Emptying the base and dropping the
+        environments breaks it, so the document is freed here."""
+        self.base.clear()
+        self._free_envs.clear()
+
     def rebased(self) -> None:
         """The base changed (the evaluation date is set once the runtime exists): environments
         copied from it before are dropped."""
