@@ -61,14 +61,14 @@ _SETTING = {field: f"limits.{key}" for key, field in _FIELDS.items()}
 class Budget:
     """What is left of one document's limits. Shared by every policy evaluated on it."""
 
-    __slots__ = ("checkpoint", "deadline", "left", "limits", "steps")
+    __slots__ = ("_checkpoint", "deadline", "left", "limits", "steps")
 
     def __init__(self, limits: Limits = Limits(), elements: int = 0) -> None:  # noqa: B008 - an immutable NamedTuple
         self.limits = limits
         self.steps = limits.steps + limits.steps_per_element * elements
         self.left = self.steps
         self.deadline = time.monotonic() + limits.seconds
-        self.checkpoint = self.left - _TIME_CHECK_EVERY
+        self._checkpoint = self.left - _TIME_CHECK_EVERY
 
     @property
     def used(self) -> int:
@@ -76,17 +76,15 @@ class Budget:
 
     def spend(self, steps: int) -> None:
         self.left -= steps
-        if self.left < self.checkpoint:
-            self.check()
+        if self.left < self._checkpoint:
+            self._check()
 
-    def check(self) -> None:
-        """At a checkpoint (`left` below `checkpoint`): out of steps, or of time? Callers in
-        hot paths subtract from `left` and compare themselves, without calling spend()."""
+    def _check(self) -> None:
         if self.left < 0:
             raise _exceeded(f"more than {self.steps:,} steps", "steps")
         if time.monotonic() > self.deadline:
             raise _exceeded(f"more than {self.limits.seconds:g} seconds", "seconds")
-        self.checkpoint = self.left - _TIME_CHECK_EVERY
+        self._checkpoint = self.left - _TIME_CHECK_EVERY
 
     def collection(self, size: int) -> None:
         """Before building a collection of `size` items by growing others (`+`, concat, flatMap)."""

@@ -34,7 +34,6 @@ class Runtime:
         self._functions = functions
         self._values: dict[str, Any] = {}
         self._memo: dict[tuple[Any, ...], Any] = {}
-        self._free_envs: dict[str, list[Env]] = {}  # per function, environments not in use
         self.budget: Budget = base.get(BUDGET_KEY, NO_BUDGET)
 
     def value(self, name: str) -> Any:
@@ -56,17 +55,9 @@ class Runtime:
             result = self._memo.get(key, _MISSING)
             if result is not _MISSING:
                 return result
-        budget = self.budget  # Budget.spend(CALL_STEPS), inlined: a method call costs as much
-        budget.left -= CALL_STEPS
-        if budget.left < budget.checkpoint:
-            budget.check()
+        self.budget.spend(CALL_STEPS)
         fn = self._functions[name]
-        free = self._free_envs.get(name)
-        if free is None:
-            free = self._free_envs[name] = []
-        # An environment per function, reused: copying the base for every call cost a quarter
-        # of the call. A call of a function whose environment is in use (recursion) gets a copy.
-        env = free.pop() if free else self.base.copy()
+        env = self.base.copy()
         params = fn.params
         if len(params) == len(args) <= 2:  # the usual arities, bound without a zip (5x faster)
             if params:
@@ -75,26 +66,16 @@ class Runtime:
                     env[params[1]] = args[1]
         else:
             env.update(zip(params, args, strict=False))
-        try:
-            result = fn.body(env)
-        finally:
-            free.append(env)
+        result = fn.body(env)
         if key is not None:
             self._memo[key] = result
         return result
 
     def release(self) -> None:
-        """Done with the document. The runtime, its base and its environments refer to each
-        other: with garbage collection paused (as `check` runs), that cycle would keep every
-        document alive until the end of the run. Emptying the base and dropping the
-        environments breaks it, so the document is freed here."""
+        """Done with the document. The runtime and its base refer to each other: with garbage
+        collection paused (as `check` runs), that cycle would keep every document alive until
+        the end of the run. Emptying the base breaks it, so the document is freed here."""
         self.base.clear()
-        self._free_envs.clear()
-
-    def rebased(self) -> None:
-        """The base changed (the evaluation date is set once the runtime exists): environments
-        copied from it before are dropped."""
-        self._free_envs.clear()
 
     def observe(self, hook: Observer | None) -> None:
         """Route value() and call() through `hook(name, args, compute)` (args None for a

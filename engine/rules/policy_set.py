@@ -39,7 +39,6 @@ class PolicySet(NamedTuple):
         base[BUDGET_KEY] = Budget(limits, document_elements(data))
         runtime = kind(base, self.values, self.functions)
         base[AS_OF] = as_of if as_of is not None else self.document.as_of(base)
-        runtime.rebased()
         return runtime
 
     def by_id(self) -> dict[str, Policy]:
