@@ -439,7 +439,7 @@ def test_the_documented_shard_example_works(portfolio, tmp_path) -> None:
     assert done.returncode == 0, done.stderr
     html = (tmp_path / "work" / "report.html").read_text()
     assert "Merged from shards" in html and "1/4, 2/4, 3/4, 4/4" in html
-    assert html.count('<section class="tenant"') == 10
+    assert html.count('<details class="tenant"') == 10
 
 
 def test_merge_keeps_waiver_notices_once_and_drops_those_used_elsewhere(runner, relative_portfolio, tmp_path) -> None:
