@@ -137,11 +137,23 @@ def test_csv_one_row_per_finding_with_formulas_neutralised(runner, portfolio, tm
     assert b"\r\n" in raw
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
     header, body = rows[0], rows[1:]
-    assert header == ["tenant", "file", "line", "column", "policy", "severity", "message", "key", "waived"]
+    assert header == [
+        "tenant",
+        "file",
+        "line",
+        "column",
+        "policy",
+        "severity",
+        "message",
+        "key",
+        "waived",
+        "impact_measure",
+        "impact_value",
+    ]
     data = json.loads(run_cli(runner, "check", "--format", "json", str(portfolio))[1])
     assert len(body) == sum(len(r["findings"]) for r in data["results"])
     assert "'=HYPERLINK(1)" in {row[0] for row in body}
-    assert not [cell for row in body for cell in row if cell[:1] in "=+-@"]
+    assert not [cell for row in body for cell in row if cell and cell[0] in "=+-@"]
 
 
 def test_csv_neutralises_each_formula_start() -> None:

@@ -31,6 +31,7 @@ class Tenant(NamedTuple):
     as_of: str | None
     digest: str
     facts: dict[str, str]  # the overview's facts, as text
+    impact: dict[str, int | float]  # per measure, summed over its findings (not waived)
 
 
 class PolicyRow(NamedTuple):
@@ -42,6 +43,7 @@ class PolicyRow(NamedTuple):
     counts: dict[str, int]
     tenants: list[Tenant]  # the tenants with a finding of it (not waived)
     worst: list[tuple[Tenant, int]]  # the TOP tenants with the most findings of it, and how many
+    impact: str | None  # the measure its findings are counted in
 
 
 class Aggregates(NamedTuple):
@@ -57,6 +59,8 @@ class Aggregates(NamedTuple):
     attention: list[Tenant]  # failing (most errors first), then invalid
     passing: list[Tenant]
     policy_names: dict[int, list[str]]  # by tenant number: the policies it has findings of
+    impact: dict[str, int | float]  # per measure (in the catalog's order), over every tenant
+    impact_tenants: dict[str, int]  # per measure, how many tenants it touches
 
     def sections(self) -> Iterator[tuple[Tenant, dict[str, Any], Any]]:
         """Each tenant with its result and overview, read in one pass."""
@@ -105,6 +109,7 @@ def aggregate(portfolio: dict[str, Any]) -> Aggregates:
     most_errors = sorted((t for t in tenants if t.counts["error"]), key=lambda t: (-t.counts["error"], -t.counts["warning"], t.number))
     most_failing = sorted((p for p in policies if p.tenants), key=lambda p: (-len(p.tenants), p.id))
     attention = sorted((t for t in tenants if t.status != "passing"), key=_worst_first)
+    impact, touched = impact_totals(tenants, catalog)
     return Aggregates(
         tenants,
         policies,
@@ -118,7 +123,35 @@ def aggregate(portfolio: dict[str, Any]) -> Aggregates:
         attention,
         [t for t in tenants if t.status == "passing"],
         names,
+        impact,
+        touched,
     )
+
+
+def impact_totals(tenants: list[Tenant], catalog: list[dict[str, Any]]) -> tuple[dict[str, int | float], dict[str, int]]:
+    """Each measure summed over the tenants, and how many tenants it touches; measures in
+    the order the catalog's policies declare them (then by name, for any other)."""
+    order = {m: i for i, m in enumerate(dict.fromkeys(p["impact"] for p in catalog if p.get("impact")))}
+    totals: dict[str, int | float] = {}
+    touched: Counter[str] = Counter()
+    for t in tenants:
+        for measure, value in t.impact.items():
+            totals[measure] = totals.get(measure, 0) + value
+            touched[measure] += 1
+    ordered = sorted(totals, key=lambda m: (order.get(m, len(order)), m))
+    return {m: totals[m] for m in ordered}, {m: touched[m] for m in ordered}
+
+
+def impact_text(impact: dict[str, int | float]) -> str:
+    """`3 things lost, 12 units over`: each measure with its value, in order."""
+    return ", ".join(f"{amount(v)} {m}" for m, v in impact.items())
+
+
+def amount(value: int | float) -> str:
+    """A measure's value as text: grouped thousands, at most two decimals."""
+    if isinstance(value, int) or float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def _worst_first(t: Tenant) -> tuple[int, int, int, int, int]:
@@ -127,11 +160,13 @@ def _worst_first(t: Tenant) -> tuple[int, int, int, int, int]:
 
 def _policy_row(p: dict[str, Any], counts: dict[str, int], failing: list[tuple[Tenant, int]]) -> PolicyRow:
     worst = sorted(failing, key=lambda pair: (-pair[1], pair[0].number))[:TOP]
-    return PolicyRow(p["id"], p["title"], p["severity"], p["rationale"], p["remediation"], counts, [t for t, _ in failing], worst)
+    tenants = [t for t, _ in failing]
+    return PolicyRow(p["id"], p["title"], p["severity"], p["rationale"], p["remediation"], counts, tenants, worst, p.get("impact"))
 
 
 def _tenant(number: int, result: dict[str, Any], overview: Any, fail_on: int) -> Tenant:
     counts = dict.fromkeys(SEVERITIES, 0)
+    impact: dict[str, int | float] = {}
     waived = 0
     failing = False
     for f in result.get("findings", []):
@@ -139,6 +174,8 @@ def _tenant(number: int, result: dict[str, Any], overview: Any, fail_on: int) ->
             waived += 1
             continue
         counts[f["severity"]] += 1
+        if f.get("impact"):
+            impact[f["impact"]["measure"]] = impact.get(f["impact"]["measure"], 0) + f["impact"]["value"]
         failing = failing or (f.get("state") not in NOT_FAILING_STATES and SEVERITY_RANK[f["severity"]] >= fail_on)
     invalid = bool(result.get("parseError") or result.get("schemaErrors") or result.get("evalError"))
     status = "invalid" if invalid else "failing" if failing else "passing"
@@ -154,6 +191,7 @@ def _tenant(number: int, result: dict[str, Any], overview: Any, fail_on: int) ->
         result.get("asOf"),
         result.get("digest", ""),
         facts_of(overview),
+        impact,
     )
 
 

@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-HEADER = ("tenant", "file", "line", "column", "policy", "severity", "message", "key", "waived")
+HEADER = ("tenant", "file", "line", "column", "policy", "severity", "message", "key", "waived", "impact_measure", "impact_value")
 # A cell a spreadsheet would run as a formula (CWE-1236): OWASP's advice is to prefix it
 # with a single quote, which shows it as text. Tab and carriage return start formulas too.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -35,12 +35,20 @@ def chunks(portfolio: dict[str, Any]) -> Iterator[str]:
                 f["message"],
                 f["key"],
                 f.get("waived", False),
+                *_impact(f),
             )
             writer.writerow([neutralised(cell) for cell in row])
         yield out.getvalue()
         out.seek(0)
         out.truncate()
     yield out.getvalue()
+
+
+def _impact(finding: dict[str, Any]) -> tuple[Any, Any]:
+    """The policy's measure and the finding's value (empty when it declares none): a
+    spreadsheet sums them per tenant or per measure."""
+    impact = finding.get("impact")
+    return (impact["measure"], impact["value"]) if impact else ("", "")
 
 
 def neutralised(value: Any) -> str:

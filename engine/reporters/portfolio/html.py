@@ -15,7 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from wxcc_policy.evaluation.results import SEVERITIES, SEVERITY_RANK
-from wxcc_policy.reporters.portfolio.aggregates import Aggregates, aggregate, fact_names, overview_table
+from wxcc_policy.reporters.portfolio.aggregates import Aggregates, aggregate, amount, fact_names, impact_text, overview_table
 
 COLORS = {"error": "#b03a2e", "warning": "#b7791f", "info": "#1f5f99", "passing": "#1e7b45", "failing": "#b03a2e", "invalid": "#6c3483"}
 CHART_WIDTH = 560
@@ -80,6 +80,7 @@ def chunks(portfolio: dict[str, Any]) -> Iterator[str]:
         coming_up=info.get("comingUp"),
         fact_names=fact_names(agg.tenants),
         overview=overview_table,
+        impact_text=impact_text,
         shown_tenants=SHOWN_TENANTS,
         detailed=DETAILED,
         shown_events=SHOWN_EVENTS,
@@ -102,6 +103,7 @@ def _template() -> jinja2.Template:
         keep_trailing_newline=True,
     )
     env.filters["num"] = number
+    env.filters["amount"] = amount
     env.filters["plural"] = plural
     return env.get_template("report.html.j2")
 

@@ -8,7 +8,7 @@ from itertools import islice
 from typing import Any
 
 from wxcc_policy.evaluation.results import SEVERITIES
-from wxcc_policy.reporters.portfolio.aggregates import Aggregates, PolicyRow, Tenant, aggregate, location
+from wxcc_policy.reporters.portfolio.aggregates import Aggregates, PolicyRow, Tenant, aggregate, amount, impact_text, location
 
 # Tenant data is untrusted: table cells must not close the table, open HTML or links.
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
@@ -28,6 +28,7 @@ def render(portfolio: dict[str, Any]) -> str:
     lines += [f"Generated {info['generatedAt']} by {portfolio['tool']['name']} {portfolio['tool']['version']}; "
               f"policy set `{portfolio['policySet']['digest']}`.", ""]  # fmt: skip
     lines += _summary(agg)
+    lines += _impact(agg)
     lines += _matrix(agg)
     lines += _most(agg)
     lines += ["## Policies", ""]
@@ -49,6 +50,15 @@ def _summary(agg: Aggregates) -> list[str]:
     ]
 
 
+def _impact(agg: Aggregates) -> list[str]:
+    """Each measure the policies declare, summed; a table only when some finding has one."""
+    if not agg.impact:
+        return []
+    lines = ["### Impact", "", "| measure | total | tenants |", "|---|---:|---:|"]
+    lines += [f"| {cell(m)} | {amount(v)} | {agg.impact_tenants[m]} |" for m, v in agg.impact.items()]
+    return [*lines, ""]
+
+
 def _matrix(agg: Aggregates) -> list[str]:
     lines = ["### Findings by policy and severity", "", "| policy | title | " + " | ".join(SEVERITIES) + " | tenants |"]
     lines.append("|---|---|" + "---:|" * (len(SEVERITIES) + 1))
@@ -61,8 +71,11 @@ def _matrix(agg: Aggregates) -> list[str]:
 def _most(agg: Aggregates) -> list[str]:
     lines = ["### Tenants with the most errors", ""]
     if agg.most_errors:
-        lines += ["| tenant | file | errors | warnings |", "|---|---|---:|---:|"]
-        lines += [f"| {cell(t.tenant)} | {cell(t.file)} | {t.counts['error']} | {t.counts['warning']} |" for t in agg.most_errors]
+        lines += ["| tenant | file | errors | warnings | impact |", "|---|---|---:|---:|---|"]
+        lines += [
+            f"| {cell(t.tenant)} | {cell(t.file)} | {t.counts['error']} | {t.counts['warning']} | {cell(impact_text(t.impact))} |"
+            for t in agg.most_errors
+        ]
     else:
         lines.append("No tenant has an error.")
     lines += ["", "### Policies failing in the most tenants", ""]
