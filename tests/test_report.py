@@ -149,6 +149,7 @@ def test_csv_one_row_per_finding_with_formulas_neutralised(runner, portfolio, tm
         "waived",
         "impact_measure",
         "impact_value",
+        "since_previous",
     ]
     data = json.loads(run_cli(runner, "check", "--format", "json", str(portfolio))[1])
     assert len(body) == sum(len(r["findings"]) for r in data["results"])

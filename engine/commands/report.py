@@ -47,6 +47,13 @@ MERGE_IGNORES = {
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="The report file; its extension names the format.")
 @click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default=None, help="html, markdown, csv or json [default: by extension].")
 @click.option("--merge", is_flag=True, help="PATHS are JSON reports of shards (`--shard K/N --format json`): join them into one.")
+@click.option(
+    "--previous",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    metavar="OLD.json",
+    help="An earlier `report --format json`: show what changed since (repeatable: a trend, by run time).",
+)
 @as_of_option
 @click.option("--fail-on", type=SEVERITY_CHOICE, default=None, help="Lowest severity that fails the run (exit 1) [default: error].")
 @config_option
@@ -64,6 +71,7 @@ def report(**opts: Any) -> None:
 
 
 def _report(opts: dict[str, Any]) -> int:
+    from wxcc_policy.evaluation.history import compare, read_previous
     from wxcc_policy.reporters.portfolio import FORMATS, format_for
     from wxcc_policy.reporters.portfolio.model import generated_at
 
@@ -71,7 +79,10 @@ def _report(opts: dict[str, Any]) -> int:
     if fmt is None:
         raise UsageError("say which format: --format html|markdown|csv|json, or an -o file ending in .html, .md, .csv or .json")
     stamp = generated_at(dict(os.environ))
+    previous = [read_previous(path) for path in opts["previous"]]  # before the run: a bad file fails fast
     portfolio = _merged(opts, stamp) if opts["merge"] else _checked(opts, stamp)
+    if previous:
+        portfolio["portfolio"]["previous"] = compare(portfolio, previous)
     write_output(FORMATS[fmt](portfolio), opts["output"])
     return 0 if portfolio["summary"]["passed"] else 1
 

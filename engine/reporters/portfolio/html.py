@@ -28,6 +28,7 @@ SHOWN_TENANTS = 20  # rows of the "failing tenants" table
 DETAILED = 25  # tenant sections listed before "the other N"
 SHOWN_EVENTS = 10  # coming-up rows before the full table
 OPEN_UP_TO = 20  # a long table (inputs, waivers) starts collapsed beyond this many rows
+SHOWN_CHANGES = 10  # newly failing / passing tenants named before "and N more"
 
 
 class Segment(NamedTuple):
@@ -74,10 +75,12 @@ def chunks(portfolio: dict[str, Any]) -> Iterator[str]:
         agg=agg,
         severities=SEVERITIES,
         rank=SEVERITY_RANK,
-        charts=_charts(agg, info.get("comingUp")),
+        charts=_charts(agg, info.get("comingUp"), info.get("previous")),
         parameters=_parameters(info["settings"]),
         as_of_text=info["settings"].get("asOf") or "each snapshot's own date (see Inputs)",
         coming_up=info.get("comingUp"),
+        previous=info.get("previous"),
+        shown_changes=SHOWN_CHANGES,
         fact_names=fact_names(agg.tenants),
         overview=overview_table,
         impact_text=impact_text,
@@ -152,10 +155,12 @@ def _bars(rows: list[tuple[str, dict[str, int]]]) -> tuple[list[Bar], int]:
     return bars, 8 + len(rows) * ROW_HEIGHT + 28
 
 
-def _charts(agg: Aggregates, coming_up: Any) -> list[Chart]:
+def _charts(agg: Aggregates, coming_up: Any, previous: Any) -> list[Chart]:
     charts = [_status_chart(agg)]
     if agg.active_policies:
         charts.append(_findings_chart(agg))
+    if previous and len(previous["reports"]) > 1:
+        charts.append(_trend_chart(previous["trend"]))
     if coming_up and coming_up.get("events"):
         charts.append(_upcoming_chart(coming_up["events"]))
     return charts
@@ -172,6 +177,22 @@ def _upcoming_chart(events: list[dict[str, Any]]) -> Chart:
     legend = [{"name": s, "color": COLORS[s]} for s in SEVERITIES]
     described = f"Bar chart of the findings the coming days will bring, by month. {described}."
     return Chart("chart-upcoming", "Upcoming findings by month", described, CHART_WIDTH, height, LABEL_WIDTH, bars, legend)
+
+
+def _trend_chart(trend: list[dict[str, Any]]) -> Chart:
+    """Tenants by status in each report, by run time (this one among them)."""
+    statuses = ("passing", "failing", "invalid")
+    rows = [(_when(point["generatedAt"]), {s: point["tenants"][s] for s in statuses}) for point in trend]
+    bars, height = _bars(rows)
+    described = "; ".join(f"{label}: " + ", ".join(f"{n} {s}" for s, n in counts.items()) for label, counts in rows)
+    legend = [{"name": s, "color": COLORS[s]} for s in statuses]
+    description = f"Bar chart of tenants by status in each report, oldest first. {described}."
+    return Chart("chart-trend", "Tenants by status, report by report", description, CHART_WIDTH, height, LABEL_WIDTH, bars, legend)
+
+
+def _when(stamp: str) -> str:
+    """2026-11-18T11:06:40Z → 2026-11-18 11:06 (a chart label)."""
+    return stamp[:16].replace("T", " ")
 
 
 def _findings_chart(agg: Aggregates) -> Chart:

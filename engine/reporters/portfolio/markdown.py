@@ -29,6 +29,7 @@ def render(portfolio: dict[str, Any]) -> str:
               f"policy set `{portfolio['policySet']['digest']}`.", ""]  # fmt: skip
     lines += _summary(agg)
     lines += _impact(agg)
+    lines += _changes(info.get("previous"))
     lines += _matrix(agg)
     lines += _most(agg)
     lines += ["## Policies", ""]
@@ -57,6 +58,45 @@ def _impact(agg: Aggregates) -> list[str]:
     lines = ["### Impact", "", "| measure | total | tenants |", "|---|---:|---:|"]
     lines += [f"| {cell(m)} | {amount(v)} | {agg.impact_tenants[m]} |" for m, v in agg.impact.items()]
     return [*lines, ""]
+
+
+def _changes(previous: dict[str, Any] | None) -> list[str]:
+    """Since the previous report (--previous): tenants that moved, findings new and resolved."""
+    if not previous:
+        return []
+    latest = previous["reports"][-1]
+    lines = ["### Since the previous report", "", f"Compared with {cell(previous['against'])}, made on {latest['generatedAt']}."]
+    for r in previous["reports"]:
+        if r["differences"]:
+            lines += ["", f"**Not strictly comparable:** {cell(r['file'])} was made with {cell('; '.join(r['differences']))}."]
+    lines += [
+        "",
+        "| newly failing | newly passing | new findings | resolved findings | tenants added | tenants removed |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    lines.append(f"| {len(previous['newlyFailing'])} | {len(previous['newlyPassing'])} | {previous['findings']['new']} | "
+                 f"{previous['findings']['resolved']} | {previous['addedTenants']} | {previous['removedTenants']} |")  # fmt: skip
+    for key, label in (("newlyFailing", "Newly failing"), ("newlyPassing", "Newly passing")):
+        if previous[key]:
+            names = ", ".join(cell(row["tenant"]) for row in previous[key][:LISTED])
+            more = f" and {len(previous[key]) - LISTED} more" if len(previous[key]) > LISTED else ""
+            lines += ["", f"{label}: {names}{more}."]
+    if previous["byPolicy"]:
+        lines += ["", "| policy | new | resolved |", "|---|---:|---:|"]
+        lines += [f"| {row['policy']} | {row['new']} | {row['resolved']} |" for row in previous["byPolicy"]]
+    if len(previous["reports"]) > 1:
+        lines += ["", "| generated | report | tenants | failing | invalid | errors | warnings |", "|---|---|---:|---:|---:|---:|---:|"]
+        lines += [_trend_row(point) for point in previous["trend"]]
+    return [*lines, ""]
+
+
+def _trend_row(point: dict[str, Any]) -> str:
+    tenants, findings = point["tenants"], point["findings"]
+    report = cell(point["file"] or "this report")
+    return (
+        f"| {point['generatedAt']} | {report} | {tenants['checked']} | {tenants['failing']} | {tenants['invalid']} | "
+        f"{findings['error']} | {findings['warning']} |"
+    )
 
 
 def _matrix(agg: Aggregates) -> list[str]:
