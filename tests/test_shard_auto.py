@@ -101,7 +101,7 @@ def test_auto_maps_each_engine_onto_k_of_n(environ: dict[str, str], shard: Shard
     ],
 )
 def test_auto_without_a_usable_index_is_a_clear_error(environ: dict[str, str], says: str) -> None:
-    with pytest.raises(UsageError, match="^--shard auto: ") as caught:
+    with pytest.raises(UsageError, match=r"^--shard auto: ") as caught:
         parse_shard("auto", environ)
     assert says in caught.value.message
 
