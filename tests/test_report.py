@@ -76,7 +76,10 @@ def _fixed_time(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_json_report_matches_its_schema_and_adds_up(runner, portfolio, tmp_path) -> None:
     out = tmp_path / "r.json"
     code, stdout, err = report(runner, str(portfolio), "-o", str(out))
-    assert (code, stdout, err) == (1, "", "")
+    # a failing report says why on stderr: the last line of `check`'s text output (the report is in the file)
+    check_text = run_cli(runner, "check", str(portfolio))[1]
+    assert (code, stdout, err) == (1, "", check_text.splitlines()[-1] + "\n")
+    assert err.startswith("10 files checked: ") and err.endswith(", 1 invalid. Failed.\n")
     data = json.loads(out.read_text())
     _schema_validator().validate(data)
     agg = data["portfolio"]["aggregates"]
@@ -212,7 +215,8 @@ def test_shards_partition_the_inputs_and_merge_back(runner, relative_portfolio, 
     assert sorted(files) == sorted(r["file"] for r in json.loads(whole.read_text())["results"])  # disjoint, complete
     merged = tmp_path / "merged.json"
     code, _, err = report(runner, "--merge", *map(str, reversed(parts)), "-o", str(merged))
-    assert (code, err) == (1, "")
+    assert code == 1 and err == report(runner, str(relative_portfolio), "-o", str(tmp_path / "whole.md"))[2]  # the same summary
+    assert err.count("\n") == 1 and err.endswith("Failed.\n")
     a, b = json.loads(whole.read_text()), json.loads(merged.read_text())
     _schema_validator().validate(b)
     assert b["portfolio"]["shards"] == ["1/3", "2/3", "3/3"]
@@ -350,7 +354,7 @@ def test_report_over_a_generated_portfolio(tmp_path) -> None:
             check=False,
             env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
         )
-        assert done.returncode == 1 and done.stderr == "", done.stderr
+        assert done.returncode == 1 and done.stderr.endswith("Failed.\n") and done.stderr.count("\n") == 1, done.stderr
         assert out.stat().st_size > 10_000
     data = json.loads((tmp_path / "report.json").read_text())
     _schema_validator().validate(data)

@@ -72,7 +72,7 @@ def report(**opts: Any) -> None:
 
 def _report(opts: dict[str, Any]) -> int:
     from wxcc_policy.evaluation.history import compare, read_previous
-    from wxcc_policy.reporters.portfolio import FORMATS, format_for
+    from wxcc_policy.reporters.portfolio import FORMATS, format_for, summary_text
     from wxcc_policy.reporters.portfolio.model import generated_at
 
     fmt = format_for(opts["output"], opts["fmt"])
@@ -84,6 +84,8 @@ def _report(opts: dict[str, Any]) -> int:
     if previous:
         portfolio["portfolio"]["previous"] = compare(portfolio, previous)
     write_output(FORMATS[fmt](portfolio), opts["output"])
+    if not portfolio["summary"]["passed"]:  # a CI log shows why the step failed (the report is elsewhere)
+        click.echo(summary_text(portfolio), err=True)
     return 0 if portfolio["summary"]["passed"] else 1
 
 
