@@ -21,7 +21,7 @@ ENGINES = {
     "kubernetes": lambda k, n: {"JOB_COMPLETION_INDEX": str(k - 1), "WXCC_SHARD_TOTAL": str(n)},
     "aws-batch": lambda k, n: {"AWS_BATCH_JOB_ARRAY_INDEX": str(k - 1), "AWS_BATCH_JOB_ARRAY_SIZE": str(n)},
 }
-ENGINE_VARIABLES = {name for s in SHARD_SOURCES for name in (s.index, s.count)}
+ENGINE_VARIABLES = {name for s in SHARD_SOURCES for name in (s.index_var, s.count_var)}
 
 
 def _env(extra: dict[str, str]) -> dict[str, str]:

@@ -56,8 +56,8 @@ class ShardSource(NamedTuple):
     """Where a job engine says which of its parallel jobs this is (docs/report.md)."""
 
     engine: str
-    index: str  # the variable with this job's index
-    count: str  # the variable with the number of jobs
+    index_var: str  # the variable with this job's index
+    count_var: str  # the variable with the number of jobs
     base: int  # the index of the first job: 1 or 0
 
 
@@ -73,20 +73,22 @@ SHARD_SOURCES = (
 def shard_from_environment(environ: Mapping[str, str]) -> Shard:
     """`--shard auto`: the job engine's index and count, mapped onto K/N (K from 1)."""
     for source in SHARD_SOURCES:
-        if environ.get(source.index, "") != "":
+        if environ.get(source.index_var, "") != "":
             return _shard_of(source, environ)
-    known = "; ".join(f"{s.index} and {s.count} ({s.engine})" for s in SHARD_SOURCES)
+    known = "; ".join(f"{s.index_var} and {s.count_var} ({s.engine})" for s in SHARD_SOURCES)
     raise UsageError(f"--shard auto: no job index in the environment: set {known}, or give --shard K/N")
 
 
 def _shard_of(source: ShardSource, environ: Mapping[str, str]) -> Shard:
-    index, count = environ[source.index].strip(), environ.get(source.count, "").strip()
+    index, count = environ[source.index_var].strip(), environ.get(source.count_var, "").strip()
     if count == "":
-        raise UsageError(f"--shard auto: {source.index} is set ({source.engine}) but {source.count} is not: set it to the number of jobs")
-    if not (index.isdigit() and count.isdigit() and source.base <= int(index) < int(count) + source.base):
-        first, last = source.base, f"{source.count} - 1" if source.base == 0 else source.count
         raise UsageError(
-            f"--shard auto: {source.index}={index!r} and {source.count}={count!r} ({source.engine}) are not a job index "
+            f"--shard auto: {source.index_var} is set ({source.engine}) but {source.count_var} is not: set it to the number of jobs"
+        )
+    if not (index.isdigit() and count.isdigit() and source.base <= int(index) < int(count) + source.base):
+        first, last = source.base, f"{source.count_var} - 1" if source.base == 0 else source.count_var
+        raise UsageError(
+            f"--shard auto: {source.index_var}={index!r} and {source.count_var}={count!r} ({source.engine}) are not a job index "
             f"from {first} to {last}"
         )
     return Shard(int(index) - source.base + 1, int(count))
