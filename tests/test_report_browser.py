@@ -94,39 +94,37 @@ def _thousand_tenants(directory: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def big_page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """The report of 1,000 tenants (with a horizon: every section there), open in Chromium
-    at 1,400 px wide."""
+    """The report of 1,000 tenants (with a horizon and a previous report: every section
+    there), open in Chromium at 1,400 px wide."""
     import subprocess
     import sys
 
     work = tmp_path_factory.mktemp("big")
-    report = work / "report.html"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "wxcc_policy",
-            "report",
-            "--quiet",
-            "--horizon",
-            "60",
-            str(_thousand_tenants(work / "tenants")),
-            "-o",
-            str(report),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "SOURCE_DATE_EPOCH": "1795000000"},
-    )
-    assert done.returncode == 1, done.stderr
+    tenants = _thousand_tenants(work / "tenants")
+
+    def report(epoch: str, *args: str) -> None:
+        command = [sys.executable, "-m", "wxcc_policy", "report", "--quiet", "--horizon", "60", str(tenants), *args]
+        done = subprocess.run(command, capture_output=True, text=True, check=False, env={**os.environ, "SOURCE_DATE_EPOCH": epoch})
+        assert done.returncode == 1, done.stderr
+
+    report("1790000000", "-o", str(work / "previous.json"))
+    for i in range(0, 1000, 90):  # since then, some passing tenants broke
+        (tenants / f"tenant-{i:05d}.json").write_text(json.dumps(_broken_acme(i), indent=1))
+    report("1795000000", "--previous", str(work / "previous.json"), "-o", str(work / "report.html"))
     driver = _chromium(work)
     try:
         driver.set_window_size(WIDE, 1000)
-        driver.get(report.as_uri())
+        driver.get((work / "report.html").as_uri())
         yield driver
     finally:
         driver.quit()
+
+
+def _broken_acme(i: int) -> dict[str, Any]:
+    doc = json.loads((EXAMPLES / "acme-tenant.json").read_text())
+    doc["tenant"] = {**doc["tenant"], "id": f"org-{i:05d}", "name": f"Tenant {i}"}
+    doc["users"][0]["subscriptionId"] = "Sub-missing"
+    return doc
 
 
 def _chromium(work: Path) -> Any:
@@ -248,13 +246,15 @@ def test_the_first_screen_answers_the_summary_questions(big_page) -> None:
     driver = big_page
     driver.execute_script("window.scrollTo(0, 0)")
     fold = driver.execute_script("return window.innerHeight")
-    for selector in ("ul.headlines", ".cards", "#chart-status"):
+    for selector in ("ul.headlines", ".cards", "#impact", "#chart-status"):
         top, bottom = driver.execute_script(
             f"var r = document.querySelector('{selector}').getBoundingClientRect(); return [r.top, r.bottom]"
         )
         assert 0 <= top < bottom <= fold, selector
     headlines = driver.execute_script("return document.querySelector('ul.headlines').textContent")
     assert "of 1,000 tenants fail" in headlines and "Most widespread" in headlines and "Most errors" in headlines
+    assert "Impact: " in headlines and "users without access" in headlines
+    assert "Since the previous report" in headlines and "12 tenants newly failing" in headlines
 
 
 def test_ids_and_locations_never_wrap(big_page) -> None:
@@ -311,6 +311,7 @@ def test_screenshots_of_the_top_a_tenant_and_the_policies(big_page) -> None:
         "top": "window.scrollTo(0, 0)",
         "tenant": "var t = document.querySelector('details.tenant'); t.open = true; t.scrollIntoView()",
         "policies": "document.getElementById('policies').scrollIntoView()",
+        "changes": "document.getElementById('changes').scrollIntoView()",
     }
     for name, script in views.items():
         driver.execute_script(script)

@@ -107,6 +107,7 @@ def _template() -> jinja2.Template:
     )
     env.filters["num"] = number
     env.filters["amount"] = amount
+    env.filters["basename"] = basename
     env.filters["plural"] = plural
     return env.get_template("report.html.j2")
 
@@ -114,6 +115,11 @@ def _template() -> jinja2.Template:
 def number(n: int) -> str:
     """1,000: thousands grouped the same on every machine (no locale)."""
     return f"{n:,}"
+
+
+def basename(path: str) -> str:
+    """A file's last name: a tenant's section names its full path once, above its findings."""
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
