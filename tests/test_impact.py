@@ -107,3 +107,12 @@ def test_an_impact_without_a_measure_is_refused_at_load(runner, tmp_path) -> Non
     (directory / "TEST-IMP-001.yaml").write_text((POLICY % "1").replace("{measure: mailboxes missing, value: 1}", "{value: 1}"))
     code, _, err = run_cli(runner, "check", "--policy-dir", str(directory), str(EXAMPLES / "acme-tenant.json"))
     assert code == 2 and "TEST-IMP-001.yaml:7:" in err and "measure" in err
+
+
+def test_the_catalog_shows_each_policy_s_impact(runner) -> None:
+    code, out, _ = run_cli(runner, "policies", "--format", "json")
+    by_id = {p["id"]: p for p in json.loads(out)["policies"]}
+    assert code == 0 and by_id["WXCC-BIL-002"]["impact"] == {"measure": "overage units overcharged", "value": "charged - billable"}
+    assert by_id["WXCC-TEL-001"]["impact"] is None
+    _, markdown, _ = run_cli(runner, "policies", "--format", "markdown")
+    assert "*Impact.* Each finding counts in *users without access*: `1`." in markdown
