@@ -104,3 +104,10 @@ def test_a_previous_file_that_is_not_a_report_is_one_line(runner, tmp_path) -> N
     assert code == 2 and str(bad) in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
     code, _, err = run_cli(runner, "report", "--quiet", str(EXAMPLES), "--previous", str(tmp_path / "none.json"), "--format", "json")
     assert code == 2 and "cannot read" in err
+
+
+def test_the_report_never_overwrites_a_previous_report(runner, runs) -> None:
+    tenants, old = runs
+    before = old.read_bytes()
+    code, _, err = run_cli(runner, "report", "--quiet", str(tenants), "--previous", str(old), "-o", str(old))
+    assert code == 2 and "which this run reads" in err and old.read_bytes() == before
