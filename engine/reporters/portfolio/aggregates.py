@@ -10,7 +10,8 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
-from wxcc_policy.evaluation.results import NOT_FAILING_STATES, SEVERITIES, SEVERITY_RANK
+from wxcc_policy.evaluation.history import status_of, tenant_of
+from wxcc_policy.evaluation.results import SEVERITIES
 
 TOP = 10  # rows in the "most errors" and "failing in most tenants" tables
 STATUSES = ("passing", "failing", "invalid")
@@ -85,7 +86,7 @@ class Aggregates(NamedTuple):
 
 def aggregate(portfolio: dict[str, Any]) -> Aggregates:
     """One pass over the results (they may be on disk: a portfolio has many tenants)."""
-    fail_on = SEVERITY_RANK[portfolio["summary"].get("failOn") or "error"]
+    fail_on = portfolio["summary"].get("failOn") or "error"
     results = portfolio["results"]
     overviews = portfolio["portfolio"].get("overviews") or [None] * len(results)
     catalog = portfolio["portfolio"].get("policies", [])
@@ -164,11 +165,10 @@ def _policy_row(p: dict[str, Any], counts: dict[str, int], failing: list[tuple[T
     return PolicyRow(p["id"], p["title"], p["severity"], p["rationale"], p["remediation"], counts, tenants, worst, p.get("impact"))
 
 
-def _tenant(number: int, result: dict[str, Any], overview: Any, fail_on: int) -> Tenant:
+def _tenant(number: int, result: dict[str, Any], overview: Any, fail_on: str) -> Tenant:
     counts = dict.fromkeys(SEVERITIES, 0)
     impact: dict[str, int | float] = {}
     waived = 0
-    failing = False
     for f in result.get("findings", []):
         if f.get("waived"):
             waived += 1
@@ -176,15 +176,11 @@ def _tenant(number: int, result: dict[str, Any], overview: Any, fail_on: int) ->
         counts[f["severity"]] += 1
         if f.get("impact"):
             impact[f["impact"]["measure"]] = impact.get(f["impact"]["measure"], 0) + f["impact"]["value"]
-        failing = failing or (f.get("state") not in NOT_FAILING_STATES and SEVERITY_RANK[f["severity"]] >= fail_on)
-    invalid = bool(result.get("parseError") or result.get("schemaErrors") or result.get("evalError"))
-    status = "invalid" if invalid else "failing" if failing else "passing"
-    subject = result.get("tenant") or result["file"]
     return Tenant(
         number,
         result["file"],
-        subject,
-        status,
+        tenant_of(result),
+        status_of(result, fail_on),  # as a comparison with an earlier report judges it
         counts,
         waived,
         result.get("tenant"),
