@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         cli.main(args=argv, prog_name="wxcc-policy", standalone_mode=False)
     except UsageError as exc:
-        click.echo(f"wxcc-policy: error: {exc}", err=True)
+        click.echo(f"wxcc-policy: error: {usage_error_message(exc, sys.argv[1:] if argv is None else argv)}", err=True)
         return EXIT_USAGE
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
@@ -83,6 +83,29 @@ def usage_message(exc: click.ClickException) -> str:
         return message
     command = ctx.command_path.partition(" ")[2]
     return f"{command + ': ' if command else ''}{message} (see '{ctx.command_path} --help')"
+
+
+def usage_error_message(exc: UsageError, argv: list[str]) -> str:
+    """A located error names its file; an unlocated one is about the options, so it is put
+    in click's usage-error style: the command named, and where to look."""
+    command = " ".join(command_path(argv))
+    if exc.where or not command:
+        return str(exc)
+    return f"{command}: {exc} (see 'wxcc-policy {command} --help')"
+
+
+def command_path(argv: list[str]) -> list[str]:
+    """The (sub)command names that argv selects, such as ["export", "webex"]."""
+    path: list[str] = []
+    group: click.Command = cli
+    for word in argv:
+        if not isinstance(group, click.Group) or word.startswith("-"):
+            break
+        group = group.commands.get(word)  # type: ignore[assignment]
+        if group is None:
+            break
+        path.append(word)
+    return path
 
 
 def run() -> None:

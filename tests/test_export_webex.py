@@ -338,7 +338,7 @@ def test_partner_mode_exports_every_customer_and_reports_them(runner, tmp_path: 
     code, _, err = run_cli(runner, "report", str(tmp_path / "out"), "-o", str(tmp_path / "report.html"))
     assert code == 1 and err == "3 files checked: 9 errors, 0 warnings, 0 info. Failed.\n"  # only the 3 snapshots are read
     html = (tmp_path / "report.html").read_text()
-    provenance = f'exportedFrom <span class="nowrap">{base}/v1 + {base}/cc</span>; commercialRecords <span class="nowrap">subscriptions.csv (SHA-256 '
+    provenance = f'exportedFrom <span class="nowrap">{base}/v1 + {base}/cc</span>; commercialRecords <span class="nowrap">subscriptions.csv'
     assert html.count(provenance) == 3  # each tenant's provenance line
     code, _, err = run_cli(
         runner,
@@ -416,7 +416,8 @@ def test_the_readme_path_runs_offline_from_the_bundled_responses(runner, tmp_pat
     ],
 )
 def test_options_that_cannot_work_exit_2(runner, args: tuple[str, ...], message: str) -> None:
-    assert run_cli(runner, "export", "webex", *args) == (2, "", f"wxcc-policy: error: {message}\n")
+    see = "(see 'wxcc-policy export webex --help')"
+    assert run_cli(runner, "export", "webex", *args) == (2, "", f"wxcc-policy: error: export webex: {message} {see}\n")
 
 
 @pytest.mark.parametrize(("token", "message"), [("", "no token: set WEBEX_ACCESS_TOKEN"), ("abc\u00e9def", "the token has characters")])

@@ -1,0 +1,33 @@
+"""Regressions found by the end-to-end pass over the merged product (the README and docs
+followed literally, every command's --help, hostile inputs)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+
+ROOT = Path(__file__).resolve().parents[1]
+ACME = str(ROOT / "examples" / "tenants" / "acme-tenant.json")
+
+
+@pytest.mark.parametrize(
+    ("args", "command"),
+    [
+        (("forecast", ACME), "forecast"),
+        (("schema", "nosuch"), "schema"),
+        (("schema", "snapshot", "--write", "x"), "schema"),
+        (("export", "webex"), "export webex"),
+        (("baseline", "--accept-new", ACME), "baseline"),
+    ],
+)
+def test_option_errors_name_the_command_and_its_help(runner, args: tuple[str, ...], command: str) -> None:
+    code, out, err = run_cli(runner, *args)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"wxcc-policy: error: {command}: ") and err.endswith(f" (see 'wxcc-policy {command} --help')\n")
+
+
+def test_a_located_error_keeps_its_file_first(runner, tmp_path: Path) -> None:
+    code, _, err = run_cli(runner, "check", str(tmp_path / "missing.json"))
+    assert code == 2 and err == f"wxcc-policy: error: {tmp_path / 'missing.json'}: no such file or directory\n"
