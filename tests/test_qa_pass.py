@@ -31,3 +31,10 @@ def test_option_errors_name_the_command_and_its_help(runner, args: tuple[str, ..
 def test_a_located_error_keeps_its_file_first(runner, tmp_path: Path) -> None:
     code, _, err = run_cli(runner, "check", str(tmp_path / "missing.json"))
     assert code == 2 and err == f"wxcc-policy: error: {tmp_path / 'missing.json'}: no such file or directory\n"
+
+
+def test_policy_tests_on_a_directory_without_test_files_exit_2(runner, tmp_path: Path) -> None:
+    (tmp_path / "tenant.json").write_text("{}")
+    code, out, err = run_cli(runner, "test", str(tmp_path))
+    assert (code, out) == (2, "")
+    assert err == f"wxcc-policy: error: {tmp_path}: no policy test file found under {tmp_path} (*.test.yaml, *.test.yml)\n"

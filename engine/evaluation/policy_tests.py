@@ -51,12 +51,21 @@ def find_test_files(paths: Iterable[str]) -> list[Path]:
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            # Regular files only: reading a FIFO named *.test.yaml would wait forever.
-            found.extend(sorted(p for p in path.rglob("*") if p.name.endswith(TEST_FILE_SUFFIXES) and p.is_file()))
+            found.extend(_test_files_under(path, given))
         elif os.path.lexists(path):  # named: read, or refused with a reason (inputs/file_bytes.py)
             found.append(path)
         else:
             raise not_found("policy test file", given) if given == "-" else UsageError("no such file or directory", given)
+    return found
+
+
+def _test_files_under(directory: Path, given: str) -> list[Path]:
+    """A directory with no test file is a mistake in the command (as `check` on a directory
+    with no snapshot): passing with 0 cases would hide it in CI."""
+    # Regular files only: reading a FIFO named *.test.yaml would wait forever.
+    found = sorted(p for p in directory.rglob("*") if p.name.endswith(TEST_FILE_SUFFIXES) and p.is_file())
+    if not found:
+        raise UsageError(f"no policy test file found under {given} (*.test.yaml, *.test.yml)", given)
     return found
 
 
