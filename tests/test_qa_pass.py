@@ -38,3 +38,16 @@ def test_policy_tests_on_a_directory_without_test_files_exit_2(runner, tmp_path:
     code, out, err = run_cli(runner, "test", str(tmp_path))
     assert (code, out) == (2, "")
     assert err == f"wxcc-policy: error: {tmp_path}: no policy test file found under {tmp_path} (*.test.yaml, *.test.yml)\n"
+
+
+@pytest.mark.parametrize("option", ["--config", "--waivers"])
+def test_invalid_utf8_in_a_configuration_file_is_located_at_the_byte(runner, tmp_path: Path, option: str) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_bytes(b'failOn: error\nformat: "t\xffxt"\n')
+    code, _, err = run_cli(runner, "check", option, str(config), ACME)
+    assert code == 2 and err == f"wxcc-policy: error: {config}:2:11: invalid UTF-8: byte 0xff at byte offset 24\n"
+
+
+def test_explain_help_states_the_format_default(runner) -> None:
+    code, out, _ = run_cli(runner, "explain", "--help")
+    assert code == 0 and "[default: text]" in " ".join(out.split()) and "--key KEY" in out

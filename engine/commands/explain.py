@@ -15,9 +15,13 @@ from wxcc_policy.reporters import EXPLAIN
 @click.command()
 @click.argument("policy_id")
 @click.argument("snapshot", required=False)
-@click.option("--key", help="Explain only the finding with this key.")
+@click.option("--key", metavar="KEY", help="Explain only the finding with this key.")
 @click.option(
-    "--format", "fmt", type=click.Choice(EXPLAIN.names), default="text", help="json: schemas/explanation.schema.json (with a snapshot)."
+    "--format",
+    "fmt",
+    type=click.Choice(EXPLAIN.names),
+    default="text",
+    help="json: schemas/explanation.schema.json (with a snapshot) [default: text].",
 )
 @as_of_for("the snapshot's capturedAt")
 @config_option

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from wxcc_policy.errors import InputError, UsageError
-from wxcc_policy.inputs.file_bytes import decode_utf8, read_regular_file, shown_path
+from wxcc_policy.inputs.file_bytes import byte_position, decode_utf8, read_regular_file, shown_path
 from wxcc_policy.inputs.json_reader import parse_json
 from wxcc_policy.inputs.positions import line_column
 from wxcc_policy.inputs.yaml_reader import node_at, parse_yaml
@@ -50,7 +50,7 @@ def read_yaml_file(path: Path, shown: str | None = None) -> YamlFile:
             parse_json(text)
         data, root = parse_yaml(text)
     except InputError as exc:
-        line, column = line_column(text, exc.offset) if text else (1, 1)
+        line, column = line_column(text, exc.offset) if text else byte_position(exc)
         raise UsageError(exc.message, f"{shown}:{line}:{column}") from None
     if not isinstance(data, dict):
         raise UsageError("expected a mapping at the top level", f"{shown}:1:1")
