@@ -51,3 +51,10 @@ def test_invalid_utf8_in_a_configuration_file_is_located_at_the_byte(runner, tmp
 def test_explain_help_states_the_format_default(runner) -> None:
     code, out, _ = run_cli(runner, "explain", "--help")
     assert code == 0 and "[default: text]" in " ".join(out.split()) and "--key KEY" in out
+
+
+@pytest.mark.parametrize("options", [("--format", "json"), ("--key", "WXCC-ACC-001:org-x:users/u-17"), ("--as-of", "2026-11-20")])
+def test_explain_without_a_snapshot_refuses_the_options_it_would_ignore(runner, options: tuple[str, str]) -> None:
+    code, out, err = run_cli(runner, "explain", "WXCC-ACC-001", *options)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"wxcc-policy: error: explain: {options[0]}") and "only with a SNAPSHOT" in err

@@ -9,6 +9,7 @@ import click
 from wxcc_policy.commands.options import as_of_for, config_option, policy_dir_option
 from wxcc_policy.commands.run_options import RunOptions
 from wxcc_policy.commands.session import Session
+from wxcc_policy.errors import UsageError
 from wxcc_policy.reporters import EXPLAIN
 
 
@@ -42,6 +43,7 @@ def explain(
     session = Session(RunOptions(config_path=config_path, policy_dirs=policy_dirs))
     config, loaded, params = session.config, session.policies, session.parameters
     if snapshot is None:
+        _refuse_options_without_snapshot(fmt, key, as_of)
         click.echo(render_policy(find_policy(loaded, policy_id), params[policy_id], loaded.entries), nl=False)
         return
     explained = explain_snapshot(loaded, policy_id, params, snapshot, key, as_of, config.limits)
@@ -50,3 +52,11 @@ def explain(
         sys.exit(1)
     click.echo(EXPLAIN.renderer(fmt)(explained), nl=False)
     sys.exit(0)
+
+
+def _refuse_options_without_snapshot(fmt: str, key: str | None, as_of: str | None) -> None:
+    """The documentation alone has no finding, date or JSON shape: ignoring these options
+    would hand a tool text where it asked for JSON."""
+    given = [name for name, used in (("--format json", fmt != "text"), ("--key", key), ("--as-of", as_of)) if used]
+    if given:
+        raise UsageError(f"{', '.join(given)}: only with a SNAPSHOT (without one, explain prints the policy's documentation)")
