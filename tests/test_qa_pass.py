@@ -58,3 +58,18 @@ def test_explain_without_a_snapshot_refuses_the_options_it_would_ignore(runner, 
     code, out, err = run_cli(runner, "explain", "WXCC-ACC-001", *options)
     assert (code, out) == (2, "")
     assert err.startswith(f"wxcc-policy: error: explain: {options[0]}") and "only with a SNAPSHOT" in err
+
+
+@pytest.mark.parametrize(
+    ("path", "said"),
+    [
+        ("/tenant/id", '/tenant/id holds "org-acme-7f3a", not "nope"'),
+        ("/users/9", "nothing at /users/9"),
+        ("/users/-", "nothing at /users/-"),
+    ],
+)
+def test_a_failed_patch_test_is_said_in_json_terms(runner, tmp_path: Path, path: str, said: str) -> None:
+    change = tmp_path / "change.json"
+    change.write_text(f'[{{"op": "test", "path": "{path}", "value": "nope"}}]\n')
+    code, out, _ = run_cli(runner, "plan", ACME, str(change))
+    assert code == 1 and f"{change}:1:2: error CHANGE operation 1 (test {path}): test failed: {said}\n" in out and "class" not in out

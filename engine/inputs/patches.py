@@ -9,6 +9,7 @@ or a schema error can be traced back to the operation that caused it.
 from __future__ import annotations
 
 import copy
+import json
 import pickle
 from collections.abc import Iterator
 from typing import Any, NamedTuple
@@ -215,14 +216,32 @@ def _values_at(target: Any, pointer: Any) -> int:
     return 0 if found is None else count_values(found)
 
 
+def _test_failure(target: Any, raw: dict[str, Any]) -> str:
+    """A failed `test` in JSON's words (the library's message names Python classes)."""
+    path = raw.get("path")
+    found = jsonpointer.resolve_pointer(target, path, _NOTHING) if isinstance(path, str) else _NOTHING
+    where = path or "the document"
+    if found is _NOTHING or isinstance(found, jsonpointer.EndOfList):
+        return f"nothing at {where}"
+    return f"{where} holds {_json_excerpt(found)}, not {_json_excerpt(raw.get('value'))}"
+
+
+_NOTHING = object()
+
+
+def _json_excerpt(value: Any, limit: int = 80) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _apply_operation(target: Any, op: Operation, raw: Any) -> Any:
     prefix = f"operation {op.number} ({op.label})"
     if not isinstance(raw, dict):
         raise PatchError(f"{prefix}: an operation is an object with 'op' and 'path'", op.where)
     try:
         return jsonpatch.JsonPatch([raw]).apply(target, in_place=True)
-    except jsonpatch.JsonPatchTestFailed as exc:
-        raise PatchError(f"{prefix}: test failed: {exc}", op.where) from None
+    except jsonpatch.JsonPatchTestFailed:
+        raise PatchError(f"{prefix}: test failed: {_test_failure(target, raw)}", op.where) from None
     except jsonpatch.InvalidJsonPatch as exc:
         raise PatchError(f"{prefix}: malformed operation: {exc}", op.where) from None
     except (jsonpatch.JsonPatchConflict, jsonpointer.JsonPointerException, KeyError, IndexError) as exc:
