@@ -1,0 +1,73 @@
+"""What an edit of a snapshot's text needs to know about its layout: line starts and ends,
+indentation, the line break in use (inputs/text_edits.py)."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from wxcc_policy.errors import EditRefused
+
+_INDENTED = re.compile(r"^([ \t]+)[^ \t\r\n#]", re.MULTILINE)
+
+
+class Edit(NamedTuple):
+    """Replace text[start:end] with `text` (an insertion when start == end)."""
+
+    start: int
+    end: int
+    text: str
+
+
+def newline_of(text: str) -> str:
+    """The document's line break: CRLF when it has one, else LF."""
+    return "\r\n" if "\r\n" in text else "\n"
+
+
+def indent_unit(text: str, default: str = "  ") -> str:
+    """The indentation of the first indented line: one level of the document's nesting."""
+    match = _INDENTED.search(text)
+    return match.group(1) if match else default
+
+
+def line_start(text: str, offset: int) -> int:
+    return max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+
+
+def line_end(text: str, offset: int) -> int:
+    """Where the line holding `offset` ends, before its line break (CR, LF or CRLF)."""
+    ends = [i for i in (text.find("\r", offset), text.find("\n", offset)) if i >= 0]
+    return min(ends) if ends else len(text)
+
+
+def after_line(text: str, offset: int) -> int:
+    """The start of the line after the one holding `offset` (the end of the text on the last)."""
+    end = line_end(text, offset)
+    return end + 2 if text.startswith("\r\n", end) else min(end + 1, len(text))
+
+
+def indentation(text: str, offset: int) -> str:
+    """The leading white space of the line holding `offset`."""
+    start = line_start(text, offset)
+    line = text[start:offset]
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+def starts_line(text: str, offset: int) -> bool:
+    """Whether only white space precedes `offset` on its line."""
+    return not text[line_start(text, offset) : offset].strip(" \t")
+
+
+def column_of(text: str, offset: int) -> int:
+    """0-based characters from the line start to `offset`."""
+    return offset - line_start(text, offset)
+
+
+def insert_position(part: str, length: int, offset: int) -> int | None:
+    """Where JSON Patch `add` inserts into an array of `length`: None at the end (`-`),
+    else before that index; refused at `offset` (the array) for an index past the end."""
+    if part == "-" or (part.isdigit() and int(part) == length):
+        return None
+    if part.isdigit() and int(part) < length:
+        return int(part)
+    raise EditRefused(f"no array index {part!r} to add at (the array has {length} elements)", offset)
