@@ -19,6 +19,8 @@ once it is known in which file. The stages raise their own subclasses:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class LocatedError(Exception):
     """A one-line problem and where it is."""
@@ -105,3 +107,16 @@ class BudgetFailure(EvalFailure):
 class EditRefused(LocatedError):
     """A change that cannot be written into a snapshot's text as an edit (a value shared
     through a YAML alias, a target that does not exist); `offset` is into that text."""
+
+
+def did_you_mean(name: str, candidates: Iterable[object]) -> str:
+    """ "; did you mean 'x'?" for the closest of `candidates`, or nothing: every error that
+    names an unknown thing ends this way."""
+    import difflib  # only on the error path
+
+    known = [str(c) for c in candidates]
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if not close:
+        lowered = {c.lower(): c for c in known}
+        close = [lowered[name.lower()]] if name.lower() in lowered else []
+    return f"; did you mean {close[0]!r}?" if close else ""

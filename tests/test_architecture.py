@@ -24,7 +24,8 @@ ALLOWED: dict[str, set[str]] = {
     "outputs": {"inputs", "errors"},  # writing files: never over one the run read (inputs/files_read.py)
     # adapters (export webex) name snapshot fields and talk to other systems: no stage imports them
     "adapters": {"inputs", "validation", "errors"},
-    "commands": {"adapters", "outputs", "reporters", "evaluation", "rules", "lang", "inputs", "validation", "errors"},
+    "lsp": {"reporters", "evaluation", "rules", "lang", "inputs", "validation", "errors"},
+    "commands": {"lsp", "adapters", "outputs", "reporters", "evaluation", "rules", "lang", "inputs", "validation", "errors"},
     "cli": {"commands", "outputs", "errors"},
     "__main__": {"cli"},
 }

@@ -10,7 +10,7 @@ from wxcc_policy.lang.names import PARAMS
 from wxcc_policy.lang.runtime import Runtime
 from wxcc_policy.lang.speedups import failing_items
 from wxcc_policy.rules.expressions import RUNTIME_FAULTS, fault_failure
-from wxcc_policy.rules.model import Env, Fn, Loop, Policy
+from wxcc_policy.rules.model import Env, Fn, Loop, Policy, Report
 
 if TYPE_CHECKING:
     from wxcc_policy.evaluation.tracer import Tracer
@@ -117,6 +117,14 @@ def _check(policy: Policy, env: Env, found: list[RawFinding], tracer: Tracer | N
         found.append(_report(policy, env, tracer))
 
 
+def _impact(report: Report, scope: Env) -> tuple[str, int | float] | None:
+    if report.impact is None:
+        return None
+    measure, value = report.impact
+    number = value(scope)
+    return None if number is None else (measure, number)
+
+
 def _report(policy: Policy, env: Env, tracer: Tracer | None = None) -> RawFinding:
     scope = dict(env)
     report = policy.report
@@ -127,7 +135,7 @@ def _report(policy: Policy, env: Env, tracer: Tracer | None = None) -> RawFindin
     field = report.field(scope) if report.field else None
     # Messages are single lines: YAML folding can leave line breaks around {...} parts.
     message = " ".join(report.message(scope).split())
-    raw = RawFinding(policy.info, report.at(scope), field, report.key(scope), message, scope)
+    raw = RawFinding(policy.info, report.at(scope), field, report.key(scope), message, scope, _impact(report, scope))
     if tracer is not None:
         tracer.finding(raw)
     return raw

@@ -21,7 +21,8 @@ def locate_pairs(document: Document, raw: list[RawFinding], subject: str) -> lis
     rows = []
     for f, ptr in zip(raw, pointers, strict=True):
         at = positions[ptr]
-        finding = Finding(f.policy.id, f.policy.severity, f.message, ptr, at.line, at.column, f"{f.policy.id}:{subject}:{f.entity}")
+        key = f"{f.policy.id}:{subject}:{f.entity}"
+        finding = Finding(f.policy.id, f.policy.severity, f.message, ptr, at.line, at.column, key, impact=f.impact)
         rows.append(((at.offset, _pointer_order(ptr), f.policy.id, f.message), finding, f))
     rows.sort(key=lambda row: row[0])
     return [(finding, f) for _, finding, f in rows]

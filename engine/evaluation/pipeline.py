@@ -36,7 +36,7 @@ def select_policies(policies: PolicySet, select: Iterable[str], skip: Iterable[s
     known = [p.info.id for p in policies.policies]
     for pid in (*select, *skip):
         if pid not in known:
-            from wxcc_policy.lang.shapes import did_you_mean
+            from wxcc_policy.errors import did_you_mean
 
             raise UsageError(f"unknown policy id {pid!r}{did_you_mean(pid, known)}")
     chosen = [pid for pid in known if not select or pid in select]
@@ -105,10 +105,7 @@ def _evaluate_document(document: Document, settings: CheckSettings, policies: Po
         where = f"policy {pid}: " if pid else ""
         return _failed(document, f"{where}internal error: {type(exc).__name__}: {exc}"[:500])
     as_of = runtime.base[AS_OF]
-    # The runtime and its base refer to each other: with garbage collection paused, that
-    # cycle would keep every document alive until the end of the run (memory would grow with
-    # the number of files). Clearing the base breaks it, so the document is freed here.
-    runtime.base.clear()
+    runtime.release()  # frees the document now, garbage collection paused or not
     return FileResult(document.path, document.digest, subject, as_of, findings=findings)
 
 

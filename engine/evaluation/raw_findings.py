@@ -19,3 +19,4 @@ class RawFinding(NamedTuple):
     entity: str
     message: str
     env: dict[str, Any]  # the bindings that made it fire, for `explain`
+    impact: tuple[str, int | float] | None = None  # the policy's measure and this finding's value

@@ -53,6 +53,7 @@ class Finding(NamedTuple):
     waived: bool = False
     waiver: Waiver | None = None
     state: str | None = None
+    impact: tuple[str, int | float] | None = None  # (measure, value), when the policy declares one
 
     @property
     def counts(self) -> bool:

@@ -349,6 +349,11 @@ class YamlLocator:
     def __init__(self, root: yaml.Node | None) -> None:
         self._root = root
 
+    @property
+    def root(self) -> yaml.Node | None:
+        """The composed document (its nodes' end marks give where values end: inputs/spans.py)."""
+        return self._root
+
     def offset(self, parts: tuple[str, ...]) -> int:
         return 0 if self._root is None else int(node_at(self._root, parts).start_mark.index)
 
