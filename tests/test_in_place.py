@@ -109,7 +109,7 @@ def test_a_byte_order_mark_is_kept(tmp_path: Path) -> None:
     path = tmp_path / "tenant.yaml"
     path.write_bytes(b"\xef\xbb\xbf" + YAML_BLOCK.encode())
     edit_in_place(path, [Op("replace", "/snapshotVersion", "2")])
-    assert path.read_bytes().startswith(b'\xef\xbb\xbf# Acme') and b'snapshotVersion: "2"' in path.read_bytes()
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf# Acme") and b'snapshotVersion: "2"' in path.read_bytes()
 
 
 def test_a_symbolic_link_is_followed_and_stays_a_link(tmp_path: Path) -> None:
@@ -123,7 +123,7 @@ def test_a_symbolic_link_is_followed_and_stays_a_link(tmp_path: Path) -> None:
 def test_a_second_hard_link_is_refused(tmp_path: Path) -> None:
     path = _write(tmp_path, "tenant.yaml", YAML_BLOCK)
     os.link(path, tmp_path / "other-name.yaml")
-    with pytest.raises(UsageError, match="2 hard links.*as a patch") as refused:
+    with pytest.raises(UsageError, match=r"2 hard links.*as a patch") as refused:
         edit_in_place(path, [Op("replace", "/snapshotVersion", "2")])
     assert refused.value.where == str(path)
     assert path.read_text() == YAML_BLOCK
@@ -132,7 +132,7 @@ def test_a_second_hard_link_is_refused(tmp_path: Path) -> None:
 def test_a_value_shared_through_an_alias_is_refused_where_it_is(tmp_path: Path) -> None:
     text = "snapshotVersion: '1'\ndefaults: &active {status: active}\nsubscriptions:\n  - *active\n"
     path = _write(tmp_path, "tenant.yaml", text)
-    with pytest.raises(UsageError, match="YAML alias: not edited in place .*fix SNAPSHOT -o CHANGE.json") as refused:
+    with pytest.raises(UsageError, match=r"YAML alias: not edited in place .*fix SNAPSHOT -o CHANGE.json") as refused:
         edit_in_place(path, [Op("replace", "/subscriptions/0/status", "expired")])
     assert refused.value.where == f"{path}:2:11"
     assert path.read_text() == text
