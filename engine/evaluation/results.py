@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 from wxcc_policy.evaluation.spool import Spool
+from wxcc_policy.inputs.text_edits import TextEdit
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
@@ -72,6 +73,16 @@ class Notice(NamedTuple):
     key: str = ""  # the finding key (or waiver label) the notice is about
 
 
+class SourceFix(NamedTuple):
+    """A finding's fix as text edits of its file (inputs/text_edits.py), for the formats
+    that show a fix where it applies (SARIF `fixes`, reviewdog suggestions)."""
+
+    key: str  # the finding's key
+    description: str  # what the edits do: "replace /users/3/role with \"agent\""
+    edits: tuple[TextEdit, ...] = ()
+    refused: str = ""  # why it cannot be a text edit (a value shared through a YAML alias)
+
+
 class FileResult(NamedTuple):
     file: str
     digest: str
@@ -81,6 +92,9 @@ class FileResult(NamedTuple):
     schema_errors: tuple[SchemaError, ...] = ()
     findings: tuple[Finding, ...] = ()
     eval_error: Located | None = None  # a policy failed at run time on this file
+    # Only when the run's formats place text in the file (CheckSettings.source_edits):
+    fixes: tuple[SourceFix, ...] = ()  # the fixes of its findings, as text edits
+    lines: tuple[tuple[int, str], ...] = ()  # (number, text) of the lines its problems and fixes touch
 
     @property
     def invalid(self) -> bool:
