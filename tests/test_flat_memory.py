@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import errno
 import json
-import sys
 import tracemalloc
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLES, ROOT, run_cli
+from conftest import EXAMPLES, ROOT, examples, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -25,8 +24,6 @@ from wxcc_policy.errors import UsageError
 from wxcc_policy.evaluation.results import FileResult, FileResults, Finding, Located, Tally
 from wxcc_policy.evaluation.spool import Spool
 from wxcc_policy.reporters import json_layout
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
 def _result(n: int, findings: int = 2) -> FileResult:
@@ -123,7 +120,7 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(json_values, st.integers(min_value=0, max_value=4))
 def test_indented_is_json_dumps_with_indent_two(value: Any, depth: int) -> None:
     expected = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + "  " * depth)
@@ -146,7 +143,7 @@ def test_indented_leaves_no_garbage_for_the_collector() -> None:
         gc.enable()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.dictionaries(st.text(max_size=5), json_values, max_size=4), st.lists(json_values, max_size=5), st.text(max_size=5))
 def test_a_streamed_document_is_json_dumps_byte_for_byte(document: dict[str, Any], items: list[Any], key: str) -> None:
     whole = {**document, key: items}
@@ -154,7 +151,7 @@ def test_a_streamed_document_is_json_dumps_byte_for_byte(document: dict[str, Any
     assert "".join(pieces) == json.dumps(whole, indent=2, ensure_ascii=False) + "\n"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(json_values, st.lists(json_values, max_size=5), st.integers(min_value=0, max_value=3))
 def test_pieces_with_a_streamed_list_are_dumps_of_the_list(head: Any, items: list[Any], inline_from: int) -> None:
     whole = {"head": head, "items": items}
@@ -215,13 +212,10 @@ def _traced_peak(runner: Any, *args: str) -> int:
         tracemalloc.stop()
 
 
-@pytest.fixture(scope="module")
-def portfolios(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    from bench_portfolio import generate_portfolio
-
-    root = tmp_path_factory.mktemp("flat")
-    small = generate_portfolio(root / "small", 20, seed=4)
-    large = root / "large"
+@pytest.fixture(scope="session")
+def portfolios(generated_portfolio, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    small = generated_portfolio(20, 4)
+    large = tmp_path_factory.mktemp("flat") / "large"
     large.mkdir()
     for copy in range(10):  # the same 20 tenants ten times: the same largest document
         for source in small.iterdir():

@@ -336,15 +336,12 @@ def test_check_on_a_portfolio_shows_no_progress_when_piped(runner, portfolio) ->
 
 
 @pytest.mark.slow
-def test_report_over_a_generated_portfolio(tmp_path) -> None:
+def test_report_over_a_generated_portfolio(generated_portfolio, tmp_path) -> None:
     """The four formats over a generated portfolio, through the installed command."""
     import subprocess
     import sys
 
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from bench_portfolio import generate_portfolio
-
-    directory = generate_portfolio(tmp_path / "p", 40, seed=3)
+    directory = generated_portfolio(40, 3)
     for suffix in ("html", "md", "csv", "json"):
         out = tmp_path / f"report.{suffix}"
         done = subprocess.run(

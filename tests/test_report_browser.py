@@ -33,6 +33,7 @@ CHROMEDRIVER = Path(os.environ.get("WXCC_CHROMEDRIVER", "/usr/bin/chromedriver")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
+    pytest.mark.xdist_group("browser"),  # one Chromium for the module's tests (tests/conftest.py)
     pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()), reason="needs chromium and chromium-driver"),
 ]
 

@@ -28,20 +28,21 @@ from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
+from conftest import examples
 from hypothesis import HealthCheck, settings
 
-#: The bounded suite (CI) runs this many examples per property; the soak (`pytest -m fuzz`)
-#: multiplies it by WXCC_FUZZ_SCALE (default 20).
+#: The bounded suite runs this many examples per property in CI (a fifth in the default run:
+#: conftest.examples); the soak (`pytest -m fuzz`) multiplies it by WXCC_FUZZ_SCALE (default 20).
 SOAK_SCALE = int(os.environ.get("WXCC_FUZZ_SCALE", "20"))
 #: WXCC_FUZZ_ONCE=1 runs each input once (a long soak on a busy machine): the bounded suite
 #: still checks that a second run gives the same bytes.
 ONCE = os.environ.get("WXCC_FUZZ_ONCE") == "1"
 
 
-def bounded(examples: int, soak: bool = False) -> Any:
+def bounded(count: int, soak: bool = False) -> Any:
     """Hypothesis settings: derandomized and bounded for CI, random and long for the soak."""
     return settings(
-        max_examples=examples * SOAK_SCALE if soak else examples,
+        max_examples=count * SOAK_SCALE if soak else examples(count),
         deadline=None,
         database=None,
         derandomize=not soak,
