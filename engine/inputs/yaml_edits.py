@@ -18,6 +18,7 @@ import yaml
 
 from wxcc_policy.errors import EditRefused
 from wxcc_policy.inputs.pointers import join_pointer
+from wxcc_policy.inputs.spans import before_trailing_blank
 from wxcc_policy.inputs.text_layout import (
     Edit,
     after_line,
@@ -108,10 +109,7 @@ class YamlEditor:
             return int(end)
         if self._is_flow(node):
             return int(end)
-        lines = self.text[start:end].splitlines(keepends=True)
-        while len(lines) > 1 and (not lines[-1].strip() or lines[-1].lstrip().startswith("#")):
-            lines.pop()
-        return int(start + len("".join(lines).rstrip()))
+        return before_trailing_blank(self.text, start, end)
 
     def _body(self, node: yaml.Node) -> int:
         """Where the value starts after its anchor and tag."""
