@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from wxcc_policy.errors import EditRefused
-from wxcc_policy.evaluation.results import FileResult, SourceFix
+from wxcc_policy.evaluation.results import FileResult, Finding, SourceFix
 from wxcc_policy.inputs.documents import Document
 from wxcc_policy.inputs.file_bytes import STDIN
 from wxcc_policy.inputs.readers import reader_for, sniffed_reader
@@ -33,9 +33,16 @@ def with_source_fixes(result: FileResult, document: Document, remedies: Iterable
 def remedies(result: FileResult) -> Iterator[tuple[str, Sequence[PatchOperation]]]:
     """Each finding's key and the operations of its declared fix (evaluation/remedy.py)."""
     for finding in result.findings:
-        remedy = getattr(finding, "remedy", None)
-        if remedy is not None and remedy.operations:
-            yield finding.key, remedy.operations
+        operations = fix_operations(finding)
+        if operations:
+            yield finding.key, operations
+
+
+def fix_operations(finding: Finding) -> Sequence[PatchOperation]:
+    """The operations of the finding's declared fix; none when it has no fix, or one that
+    needs a choice the tool cannot make (its candidates)."""
+    remedy = getattr(finding, "remedy", None)
+    return () if remedy is None else tuple(remedy.operations)
 
 
 def with_lines(result: FileResult, text: str) -> FileResult:

@@ -123,6 +123,11 @@ def text_edits(source: str, suffix: str, operations: Iterable[PatchOperation]) -
     return SourceEditor(source, suffix).edits(operations)
 
 
+def as_patch(operations: Iterable[PatchOperation]) -> list[dict[str, Any]]:
+    """The operations as a JSON Patch document."""
+    return [{"op": o.op, "path": o.path, **({} if o.op == "remove" else {"value": o.value})} for o in operations]
+
+
 def applied(source: str, edits: Iterable[TextEdit]) -> str:
     """The text with the edits made (disjoint, in any order)."""
     out, done = [], 0

@@ -26,7 +26,7 @@ from wxcc_policy.inputs.file_bytes import decode_utf8, read_regular_file, shown_
 from wxcc_policy.inputs.patches import duplicate
 from wxcc_policy.inputs.positions import line_column
 from wxcc_policy.inputs.readers import reader_for
-from wxcc_policy.inputs.text_edits import PatchOperation, applied, text_edits
+from wxcc_policy.inputs.text_edits import PatchOperation, applied, as_patch, text_edits
 from wxcc_policy.outputs.files import write_report
 
 _BOM = b"\xef\xbb\xbf"
@@ -101,9 +101,8 @@ def _where(shown: str, text: str, offset: int) -> str:
 
 def _verify(data: Any, edited: str, suffix: str, operations: Sequence[PatchOperation], shown: str) -> None:
     """The edited text must read back as the patched document, value for value and type for type."""
-    patch = [{"op": o.op, "path": o.path, **({} if o.op == "remove" else {"value": o.value})} for o in operations]
     try:
-        expected = jsonpatch.apply_patch(duplicate(data), patch)
+        expected = jsonpatch.apply_patch(duplicate(data), as_patch(operations))
     except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException) as exc:
         raise UsageError(f"not edited in place: the change does not apply: {exc}", shown) from None
     try:
