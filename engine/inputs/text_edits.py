@@ -110,7 +110,12 @@ class SourceEditor:
         into the text) for one that cannot be written in place."""
         pieces = _Pieces(self.source)
         editor = self._first = self._first or self._editor_type(self.source)
-        for n, operation in enumerate(operations):
+        steps = list(operations)
+        if _independent(steps):  # all against the text as read, last first: none moves another
+            for edit in sorted((_edit(editor, operation) for operation in steps), reverse=True):
+                pieces.apply(edit)
+            return pieces.text_edits()
+        for n, operation in enumerate(steps):
             if n:  # each operation sees the text its predecessors left
                 editor = self._editor_type(pieces.current)
             pieces.apply(_edit(editor, operation))
@@ -135,6 +140,15 @@ def applied(source: str, edits: Iterable[TextEdit]) -> str:
         out.append(source[done : edit.start] + edit.text)
         done = edit.end
     return "".join(out) + source[done:]
+
+
+def _independent(operations: list[PatchOperation]) -> bool:
+    """Replacements of values none of which holds another: each can be found in the text as
+    read (a large file is then parsed once for all of them)."""
+    if len(operations) < 2 or any(o.op != "replace" for o in operations):
+        return False
+    paths = sorted(o.path + "/" for o in operations)
+    return all(not later.startswith(earlier) for earlier, later in zip(paths, paths[1:]))
 
 
 def _edit(editor: JsonEditor | YamlEditor, operation: PatchOperation) -> Edit:
