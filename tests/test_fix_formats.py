@@ -181,3 +181,13 @@ def test_formats_that_show_no_fix_get_no_source_edits(fmt: str, tmp_path: Path) 
     bare = run._replace(results=[FileResult(*run.results[0][:8])])
     render = CHECK.renderer(fmt)
     assert "".join(render(run, False)) == "".join(render(bare, False))
+
+
+def test_rdjson_of_a_diff_lists_what_the_change_leaves(runner: Any, tmp_path: Path) -> None:
+    after = json.loads((EXAMPLES / "acme-tenant.json").read_text())
+    after["users"][0]["subscriptionId"] = "Sub-999"
+    (tmp_path / "after.json").write_text(json.dumps(after, indent=2))
+    code, out, _ = run_cli(runner, "diff", "--format", "rdjson", str(EXAMPLES / "acme-tenant.json"), str(tmp_path / "after.json"))
+    document = json.loads(out)
+    _validator(EXTERNAL / "reviewdog" / "DiagnosticResult.json").validate(document)
+    assert code == 1 and any(d["code"]["value"] == "WXCC-ACC-001" for d in document["diagnostics"])
