@@ -15,6 +15,7 @@ against the original text, sorted and disjoint (edits that touch are joined into
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import pairwise
 from typing import Any, NamedTuple, Protocol
 
 from wxcc_policy.errors import EditRefused
@@ -148,7 +149,7 @@ def _independent(operations: list[PatchOperation]) -> bool:
     if len(operations) < 2 or any(o.op != "replace" for o in operations):
         return False
     paths = sorted(o.path + "/" for o in operations)
-    return all(not later.startswith(earlier) for earlier, later in zip(paths, paths[1:]))
+    return all(not later.startswith(earlier) for earlier, later in pairwise(paths))
 
 
 def _edit(editor: JsonEditor | YamlEditor, operation: PatchOperation) -> Edit:
