@@ -285,3 +285,25 @@ def test_any_patch_in_any_layout_reads_back_as_the_patched_document(doc: dict[st
     if isinstance(after, dict) and after and data.draw(st.booleans()):
         ops.append(data.draw(_operation(after)))
     edited(text, suffix, *ops)
+
+
+@pytest.mark.parametrize(
+    ("text", "ops", "expected"),
+    [
+        ("---\na: 1\nb:\n  - x\n...\n", [Op("add", "/b/-", "y"), Op("remove", "/a")], "---\nb:\n  - x\n  - y\n...\n"),
+        ("a:  # c\n  # in\n  x: 1\n  # after\nb: 2\n", [Op("add", "/a/y", 2)], "a:  # c\n  # in\n  x: 1\n  y: 2\n  # after\nb: 2\n"),
+        ("a:\n- 1\n- 2\nb: 2", [Op("add", "/a/-", 3), Op("add", "/c", 1)], "a:\n- 1\n- 2\n- 3\nb: 2\nc: 1"),
+        ("- - a\n  - b\n- c\n", [Op("remove", "/0/0"), Op("add", "/0/0", "q")], "- - q\n  - b\n- c\n"),
+        ("k: >\n  folded\n  text\nn: 1\n", [Op("replace", "/k", "x")], "k: x\nn: 1\n"),
+        ("k: 'it''s'\n", [Op("replace", "/k", "o'k")], "k: 'o''k'\n"),
+        ('k: "x"\n', [Op("replace", "/k", "line\nbreak")], 'k: "line\\nbreak"\n'),
+        ("a:\n", [Op("replace", "/a", 1)], "a: 1\n"),
+        ("a: # why\nb: 1\n", [Op("add", "/a", [1])], "a: [1] # why\nb: 1\n"),
+        ("- \n- x\n", [Op("replace", "/0", "w")], "- w \n- x\n"),  # the blank after `-` is not the value's
+        ("a: !!str 5\n", [Op("replace", "/a", "6")], 'a: "6"\n'),
+        ("a:\n  - {p: 1}\n", [Op("replace", "/a/0", {"p": 2, "q": [1]})], "a:\n  - {p: 2, q: [1]}\n"),
+        ("x: [\n  1,\n  2\n]\n", [Op("add", "/x/-", 3), Op("remove", "/x/0")], "x: [\n  2,\n  3\n]\n"),
+    ],
+)
+def test_yaml_layouts(text: str, ops: list[Op], expected: str) -> None:
+    assert edited(text, ".yaml", *ops)[0] == expected

@@ -139,6 +139,8 @@ class YamlEditor:
             return Edit(start, end, extra + self._block(value, column + len(extra)))
         style = node.style if isinstance(node, yaml.ScalarNode) else None
         text = _flow(value, style)
+        if start == end:  # an empty value (`key:`, `- `) starts right after its indicator
+            return Edit(start, end, " " + text)
         key = steps[-1].key
         if block and key is not None and _OWN_LINE.fullmatch(self.text, key.end_mark.index, start):
             colon = self.text.index(":", key.end_mark.index)
