@@ -68,6 +68,8 @@ class JsonEditor:
         self._newline = newline_of(text)
         self._unit = indent_unit(text)
         self._pretty = "\n" in text.strip() or "\r" in text.strip()
+        # A document written without blanks (`{"a":1,"b":[2]}`) gets its new values so too.
+        self._separators = (",", ":") if not self._pretty and '": ' not in text and ", " not in text else (", ", ": ")
 
     def value_span(self, parts: tuple[str, ...]) -> tuple[int, int]:
         start = self._locator.offset(parts)
@@ -162,7 +164,7 @@ class JsonEditor:
     def render(self, value: Any, indent: str, one_line: bool = False) -> str:
         """The value's JSON text, continuation lines indented from the line it starts on."""
         if one_line or not self._pretty or not isinstance(value, (dict, list)) or not value:
-            return json.dumps(value, ensure_ascii=False)
+            return json.dumps(value, ensure_ascii=False, separators=self._separators)
         text = json.dumps(value, ensure_ascii=False, indent=self._unit)
         return text.replace("\n", self._newline + indent)
 
