@@ -84,7 +84,7 @@ def check_document(document: Document | ParseFailure, settings: CheckSettings, p
             for p in sorted(problems, key=lambda p: (positions[p.pointer].offset, p.pointer, p.message))
         )
         result = FileResult(document.path, document.digest, schema_errors=errors)
-        return with_lines(result, document.text) if settings.source_edits else result
+        return with_lines(result, document) if settings.source_edits else result
     result = _evaluate_document(document, settings, policies)
     return with_source_fixes(result, document, remedies(result)) if settings.source_edits else result
 

@@ -8,7 +8,6 @@ only when a requested format needs it: the other formats' results stay as they w
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -16,10 +15,10 @@ from wxcc_policy.errors import EditRefused
 from wxcc_policy.evaluation.results import FileResult, Finding, SourceFix
 from wxcc_policy.inputs.documents import Document
 from wxcc_policy.inputs.file_bytes import STDIN
+from wxcc_policy.inputs.pointers import split_pointer
 from wxcc_policy.inputs.readers import reader_for, sniffed_reader
 from wxcc_policy.inputs.text_edits import PatchOperation, SourceEditor
-
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the line breaks inputs/positions.py counts
+from wxcc_policy.inputs.text_layout import line_end, line_start
 
 
 def with_source_fixes(result: FileResult, document: Document, remedies: Iterable[tuple[str, Sequence[PatchOperation]]]) -> FileResult:
@@ -27,7 +26,7 @@ def with_source_fixes(result: FileResult, document: Document, remedies: Iterable
     problems and edits touch."""
     editor = SourceEditor(document.text, _suffix(document))
     fixes = tuple(_fix(editor, key, operations) for key, operations in remedies if operations)
-    return with_lines(result._replace(fixes=fixes), document.text)
+    return with_lines(result._replace(fixes=fixes), document)
 
 
 def remedies(result: FileResult) -> Iterator[tuple[str, Sequence[PatchOperation]]]:
@@ -45,15 +44,32 @@ def fix_operations(finding: Finding) -> Sequence[PatchOperation]:
     return () if remedy is None else tuple(remedy.operations)
 
 
-def with_lines(result: FileResult, text: str) -> FileResult:
-    """The result with the text of every line one of its problems or fixes is on."""
-    wanted = {f.line for f in result.findings} | {s.line for s in result.schema_errors}
-    wanted |= {n for fix in result.fixes for e in fix.edits for n in (e.start_line, e.end_line)}
-    if not wanted:
-        return result
-    last = max(wanted)
-    lines = _LINE_BREAK.split(text, maxsplit=last)[:last]
-    return result._replace(lines=tuple((n, lines[n - 1]) for n in sorted(wanted) if n <= len(lines)))
+def with_lines(result: FileResult, document: Document) -> FileResult:
+    """The result with the text of every line one of its problems or fixes is on. Each is
+    found from its value's offset (the locator's, cached), never by counting the lines
+    before it: a finding at the end of a large file costs what one at its start costs."""
+    text = document.text
+    found: dict[int, str] = {}
+    for pointer, line, column in _places(result):
+        start = line_start(text, document.locator.offset(split_pointer(pointer)))
+        found.setdefault(line, _line_from(text, start, column))
+    for edit in (e for fix in result.fixes for e in fix.edits):
+        found.setdefault(edit.start_line, _line_from(text, line_start(text, edit.start), edit.start_column))
+        found.setdefault(edit.end_line, _line_from(text, line_start(text, edit.end), edit.end_column))
+    lines = tuple(sorted((n, t) for n, t in found.items() if t is not None))
+    return result._replace(lines=lines) if lines else result
+
+
+def _places(result: FileResult) -> Iterator[tuple[str, int, int]]:
+    yield from ((f.pointer, f.line, f.column) for f in result.findings)
+    yield from ((e.pointer, e.line, e.column) for e in result.schema_errors)
+
+
+def _line_from(text: str, start: int, column: int) -> str | None:
+    """The line that starts at `start`, or None when `column` does not fit it (a place not
+    at its value's offset: the column stays in code points)."""
+    line = text[start : line_end(text, start)]
+    return line if column <= len(line) + 1 else None
 
 
 def _fix(editor: SourceEditor, key: str, operations: Sequence[PatchOperation]) -> SourceFix:

@@ -31,13 +31,18 @@ def indent_unit(text: str, default: str = "  ") -> str:
 
 
 def line_start(text: str, offset: int) -> int:
-    return max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+    """The start of the line holding `offset` (after LF, CRLF or CR); a CR is looked for
+    only after the last LF, so that a text without one is not scanned to its start."""
+    newline = text.rfind("\n", 0, offset)
+    return max(newline, text.rfind("\r", newline + 1, offset)) + 1
 
 
 def line_end(text: str, offset: int) -> int:
     """Where the line holding `offset` ends, before its line break (CR, LF or CRLF)."""
-    ends = [i for i in (text.find("\r", offset), text.find("\n", offset)) if i >= 0]
-    return min(ends) if ends else len(text)
+    newline = text.find("\n", offset)
+    stop = len(text) if newline < 0 else newline
+    carriage = text.find("\r", offset, stop)
+    return stop if carriage < 0 else carriage
 
 
 def after_line(text: str, offset: int) -> int:
