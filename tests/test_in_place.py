@@ -163,3 +163,8 @@ def test_no_operation_writes_nothing(tmp_path: Path) -> None:
     before = path.stat()
     edit_in_place(path, [])
     assert path.stat().st_ino == before.st_ino and path.stat().st_mtime_ns == before.st_mtime_ns
+
+
+def test_standard_input_is_not_edited_in_place() -> None:
+    with pytest.raises(UsageError, match="standard input cannot be edited in place"):
+        edit_in_place(Path("<stdin>"), [Op("replace", "/snapshotVersion", "2")])

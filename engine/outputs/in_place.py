@@ -22,7 +22,7 @@ from typing import Any
 import jsonpatch
 
 from wxcc_policy.errors import EditRefused, InputError, UsageError
-from wxcc_policy.inputs.file_bytes import decode_utf8, read_regular_file, shown_path
+from wxcc_policy.inputs.file_bytes import STDIN, decode_utf8, read_regular_file, shown_path
 from wxcc_policy.inputs.patches import duplicate
 from wxcc_policy.inputs.positions import line_column
 from wxcc_policy.inputs.readers import reader_for
@@ -37,6 +37,8 @@ def edit_in_place(path: Path, operations: Sequence[PatchOperation]) -> None:
     edits; a UsageError (file:line:column where there is a place) when they cannot be."""
     if not operations:
         return
+    if path == STDIN:
+        raise UsageError("standard input cannot be edited in place; write the fix as a patch instead (-o CHANGE.json)", "-")
     shown = shown_path(path)
     before = _single_link(path, shown)
     raw = _read(path, shown)
