@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
+from wxcc_policy.evaluation.remedy import Remedy
 from wxcc_policy.evaluation.spool import Spool
 
 SEVERITIES = ("error", "warning", "info")
@@ -53,6 +54,7 @@ class Finding(NamedTuple):
     waived: bool = False
     waiver: Waiver | None = None
     state: str | None = None
+    remedy: Remedy | None = None  # what the policy's `fix:` declares for it (evaluation/remedy.py)
 
     @property
     def counts(self) -> bool:
