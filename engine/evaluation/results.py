@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
+from wxcc_policy.evaluation.remedy import Remedy
 from wxcc_policy.evaluation.spool import Spool
 from wxcc_policy.inputs.text_edits import TextEdit
 
@@ -55,6 +56,7 @@ class Finding(NamedTuple):
     waiver: Waiver | None = None
     state: str | None = None
     impact: tuple[str, int | float] | None = None  # (measure, value), when the policy declares one
+    remedy: Remedy | None = None  # what the policy's `fix:` declares for it (evaluation/remedy.py)
 
     @property
     def counts(self) -> bool:

@@ -40,8 +40,7 @@ def remedies(result: FileResult) -> Iterator[tuple[str, Sequence[PatchOperation]
 def fix_operations(finding: Finding) -> Sequence[PatchOperation]:
     """The operations of the finding's declared fix; none when it has no fix, or one that
     needs a choice the tool cannot make (its candidates)."""
-    remedy = getattr(finding, "remedy", None)
-    return () if remedy is None else tuple(remedy.operations)
+    return () if finding.remedy is None else finding.remedy.operations
 
 
 def with_lines(result: FileResult, document: Document) -> FileResult:
@@ -49,7 +48,7 @@ def with_lines(result: FileResult, document: Document) -> FileResult:
     found from its value's offset (the locator's, cached), never by counting the lines
     before it: a finding at the end of a large file costs what one at its start costs."""
     text = document.text
-    found: dict[int, str] = {}
+    found: dict[int, str | None] = {}
     for pointer, line, column in _places(result):
         start = line_start(text, document.locator.offset(split_pointer(pointer)))
         found.setdefault(line, _line_from(text, start, column))
