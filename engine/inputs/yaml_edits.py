@@ -156,11 +156,10 @@ class YamlEditor:
             return self._remove_flow(parent, index)
         if len(parent.value) == 1:
             return self._replace(steps[:-1], {} if isinstance(parent, yaml.MappingNode) else [])
-        starts = [self._member_start(parent, i) for i in range(len(parent.value))]
-        end = self._end(_member_value(parent, index))
-        if starts_line(self.text, starts[index]):
-            return Edit(line_start(self.text, starts[index]), after_line(self.text, end), "")
-        return Edit(starts[index], starts[index + 1], "")  # the first member, after `- `
+        start, end = self._member_start(parent, index), self._end(_member_value(parent, index))
+        if starts_line(self.text, start):
+            return Edit(line_start(self.text, start), after_line(self.text, end), "")
+        return Edit(start, self._member_start(parent, index + 1), "")  # the first member, after `- `
 
     def _member_start(self, parent: yaml.Node, index: int) -> int:
         if isinstance(parent, yaml.MappingNode):
