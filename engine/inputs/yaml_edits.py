@@ -216,13 +216,13 @@ class YamlEditor:
         parent = steps[-1].node
         if self._is_flow(parent) or self._in_flow(steps):
             return self._add_flow(steps, _flow(value), [value], position)
-        dashes = [self._dash(item) for item in parent.value]
-        column = column_of(self.text, dashes[0])
+        column = column_of(self.text, self._dash(parent.value[0]))
         item = "- " + self._item(value, column + 2)
         if position is None:
             at = line_end(self.text, self._end(parent.value[-1]))
             return Edit(at, at, self._newline + " " * column + item)
-        return Edit(dashes[position], dashes[position], item + self._newline + " " * column)
+        before = self._dash(parent.value[position])
+        return Edit(before, before, item + self._newline + " " * column)
 
     def _add_flow(self, steps: list[_Step], member: str, whole: Any, position: int | None) -> Edit:
         parent = steps[-1].node
