@@ -30,7 +30,7 @@ from wxcc_policy.inputs.text_layout import (
     newline_of,
     starts_line,
 )
-from wxcc_policy.inputs.yaml_reader import node_at, parse_yaml, plain_is_string
+from wxcc_policy.inputs.yaml_reader import compose_yaml, node_at, plain_is_string
 
 _MERGE = "tag:yaml.org,2002:merge"
 _PROPERTIES = re.compile(r"(?:[&!][^\s]*[ \t]+)*")  # an anchor or a tag before a value
@@ -68,7 +68,7 @@ class YamlEditor:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.data, root = parse_yaml(text)
+        root = compose_yaml(text)  # the nodes are enough: the reader has built the value already
         if root is None:
             raise EditRefused("the document is empty", 0)
         self.root: yaml.Node = root
