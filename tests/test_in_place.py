@@ -152,7 +152,7 @@ def test_an_edit_that_would_not_read_back_is_not_written(tmp_path: Path, monkeyp
     path = _write(tmp_path, "tenant.yaml", YAML_BLOCK)
     start = YAML_BLOCK.index("Sub-1")
     wrong = [TextEdit(start, start + 5, "true", 5, 21, 5, 26)]
-    monkeypatch.setattr(in_place, "text_edits", lambda *args: wrong)
+    monkeypatch.setattr(in_place.SourceEditor, "edits", lambda self, operations: wrong)
     with pytest.raises(UsageError, match="would not read back as the patched snapshot; nothing written"):
         edit_in_place(path, [Op("replace", "/users/0/subscriptionId", "true")])
     assert path.read_text() == YAML_BLOCK

@@ -14,6 +14,8 @@ against the original text, sorted and disjoint (edits that touch are joined into
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Iterable
 from itertools import pairwise
 from typing import Any, NamedTuple, Protocol
@@ -21,7 +23,6 @@ from typing import Any, NamedTuple, Protocol
 from wxcc_policy.errors import EditRefused
 from wxcc_policy.inputs.json_edits import JsonEditor
 from wxcc_policy.inputs.pointers import split_pointer
-from wxcc_policy.inputs.positions import line_columns
 from wxcc_policy.inputs.text_layout import Edit
 from wxcc_policy.inputs.yaml_edits import YamlEditor
 
@@ -93,9 +94,22 @@ class _Pieces:
         current = self.current
         return Edit(source_start, source_end, current[begin:start] + text + current[end:finish])
 
-    def text_edits(self) -> list[TextEdit]:
-        places = line_columns(self.source, [offset for p in self.pieces for offset in (p.start, p.end)])
-        return [TextEdit(p.start, p.end, p.text, *places[p.start], *places[p.end]) for p in self.pieces]
+
+
+class _Lines:
+    """Line starts of a text, found once: each edit's line and column by bisection, as
+    inputs/positions.py counts them (lines end at LF, CRLF or CR; columns in code points)."""
+
+    def __init__(self, text: str) -> None:
+        breaks = re.finditer(r"\r\n|\r|\n", text) if "\r" in text else re.finditer("\n", text)
+        self._starts = [0, *(m.end() for m in breaks)]
+
+    def at(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1
+
+    def text_edits(self, pieces: Iterable[Edit]) -> list[TextEdit]:
+        return [TextEdit(p.start, p.end, p.text, *self.at(p.start), *self.at(p.end)) for p in pieces]
 
 
 class SourceEditor:
@@ -105,22 +119,36 @@ class SourceEditor:
         self.source = source
         self._editor_type = YamlEditor if suffix.lower() in YAML_SUFFIXES else JsonEditor
         self._first: JsonEditor | YamlEditor | None = None
+        self._lines: _Lines | None = None
+
+    def _editor(self) -> JsonEditor | YamlEditor:
+        """The text parsed, once (InputError with an offset when it does not parse)."""
+        self._first = self._first or self._editor_type(self.source)
+        return self._first
+
+    @property
+    def value(self) -> Any:
+        """The document's value, from the same parse as the edits."""
+        return self._editor().data
 
     def edits(self, operations: Iterable[PatchOperation]) -> list[TextEdit]:
         """The text edits of the operations applied in order; EditRefused (with an offset
         into the text) for one that cannot be written in place."""
-        pieces = _Pieces(self.source)
-        editor = self._first = self._first or self._editor_type(self.source)
+        editor = self._editor()
+        lines = self._lines = self._lines or _Lines(self.source)
         steps = list(operations)
-        if _independent(steps):  # all against the text as read, last first: none moves another
-            for edit in sorted((_edit(editor, operation) for operation in steps), reverse=True):
-                pieces.apply(edit)
-            return pieces.text_edits()
+        if len(steps) == 1:  # the usual fix: one edit, no text to rebuild
+            return lines.text_edits([_edit(editor, steps[0])])
+        if _independent(steps):  # all found in the text as read: a large file is parsed once
+            edits = sorted(_edit(editor, operation) for operation in steps)
+            if all(a.end < b.start for a, b in pairwise(edits)):
+                return lines.text_edits(edits)
+        pieces = _Pieces(self.source)
         for n, operation in enumerate(steps):
             if n:  # each operation sees the text its predecessors left
                 editor = self._editor_type(pieces.current)
             pieces.apply(_edit(editor, operation))
-        return pieces.text_edits()
+        return lines.text_edits(pieces.pieces)
 
 
 def text_edits(source: str, suffix: str, operations: Iterable[PatchOperation]) -> list[TextEdit]:

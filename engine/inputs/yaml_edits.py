@@ -30,7 +30,7 @@ from wxcc_policy.inputs.text_layout import (
     newline_of,
     starts_line,
 )
-from wxcc_policy.inputs.yaml_reader import compose_yaml, node_at, plain_is_string
+from wxcc_policy.inputs.yaml_reader import compose_yaml, construct, node_at, plain_is_string
 
 _MERGE = "tag:yaml.org,2002:merge"
 _PROPERTIES = re.compile(r"(?:[&!][^\s]*[ \t]+)*")  # an anchor or a tag before a value
@@ -75,6 +75,11 @@ class YamlEditor:
         self._shared = _shared_nodes(root)
         self._newline = newline_of(text)
         self._unit = len(indent_unit(text))
+
+    @property
+    def data(self) -> Any:
+        """The document's value, built from the nodes already composed."""
+        return construct(self.root)
 
     # -- finding the value ----------------------------------------------------------------
 

@@ -137,8 +137,13 @@ def parse_yaml(text: str) -> tuple[Any, yaml.Node | None]:
     root = compose_yaml(text)
     if root is None:
         return None, None
+    return construct(root), root
+
+
+def construct(root: yaml.Node) -> Any:
+    """The value of a composed document (compose_yaml). Raises InputError with an offset."""
     try:
-        return _Constructor().build(root), root
+        return _Constructor().build(root)
     except RecursionError:
         raise InputError("invalid YAML: nesting is too deep", root.start_mark.index) from None
 

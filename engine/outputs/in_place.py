@@ -26,7 +26,7 @@ from wxcc_policy.inputs.file_bytes import STDIN, decode_utf8, read_regular_file,
 from wxcc_policy.inputs.patches import duplicate
 from wxcc_policy.inputs.positions import line_column
 from wxcc_policy.inputs.readers import reader_for
-from wxcc_policy.inputs.text_edits import PatchOperation, applied, as_patch, text_edits
+from wxcc_policy.inputs.text_edits import PatchOperation, SourceEditor, applied, as_patch
 from wxcc_policy.outputs.files import write_report
 
 _BOM = b"\xef\xbb\xbf"
@@ -43,9 +43,10 @@ def edit_in_place(path: Path, operations: Sequence[PatchOperation]) -> None:
     before = _single_link(path, shown)
     raw = _read(path, shown)
     text = _decoded(raw, shown)
-    data = _parsed(text, path.suffix, shown)
+    editor = SourceEditor(text, path.suffix)
+    data = _parsed(editor, text, shown)
     try:
-        edited = applied(text, text_edits(text, path.suffix, operations))
+        edited = applied(text, editor.edits(operations))
     except EditRefused as exc:
         raise UsageError(f"not edited in place: {exc.message}", _where(shown, text, exc.offset)) from None
     _verify(data, edited, path.suffix, operations, shown)
@@ -89,9 +90,9 @@ def _decoded(raw: bytes, shown: str) -> str:
         raise UsageError(f"not edited in place: {exc.message}", shown) from None
 
 
-def _parsed(text: str, suffix: str, shown: str) -> Any:
+def _parsed(editor: SourceEditor, text: str, shown: str) -> Any:
     try:
-        return reader_for(suffix).read(text)[0]
+        return editor.value
     except InputError as exc:
         raise UsageError(f"not edited in place: {exc.message}", _where(shown, text, exc.offset)) from None
 
