@@ -18,6 +18,7 @@ from wxcc_policy.commands.check import check
 from wxcc_policy.commands.diff import diff
 from wxcc_policy.commands.explain import explain
 from wxcc_policy.commands.export import export
+from wxcc_policy.commands.fix import fix
 from wxcc_policy.commands.forecast import forecast
 from wxcc_policy.commands.plan import plan
 from wxcc_policy.commands.policies import policies
@@ -41,6 +42,7 @@ cli.add_command(report)
 for _command in (diff, plan, forecast):  # issue 9: judging a change, and the calendar
     cli.add_command(_command)
 cli.add_command(export)  # issue 18: snapshots from the Webex APIs
+cli.add_command(fix)  # issue 20: the change that fixes the findings, proved
 
 
 def main(argv: list[str] | None = None) -> int:
