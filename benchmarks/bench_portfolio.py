@@ -4,9 +4,11 @@ Usage: python benchmarks/bench_portfolio.py [--tenants 1000] [--repeat 5] [--wor
 
 On generated tenants of 200-1,000 users each (1,000 tenants: about 110 MB of JSON), in
 the same run, alternating the commands so that a drift in the machine's speed hits all:
-  1. `check --jobs 1` within 1.5x the time of json.load over the same files in one process
-     (beside it, the floor: reading, strict parsing and schema validation alone);
-  2. `check --jobs 2` at least 1.7x faster than `--jobs 1`;
+  1. `check --jobs 1 --format json` within 3.0x the time of json.load over the same files in
+     one process (issue 21; beside it, the floor: reading, strict parsing and schema
+     validation alone);
+  2. `check --jobs 2` at least 1.7x faster than `--jobs 1`, where two independent processes
+     side by side reach at least 1.9x (the machine's own ceiling, printed in the same run);
   3. peak RSS of `check --jobs 1` over 2,000 tenants within 1.2x that over 200.
 Medians are printed with min and max; the machine is shared, so read the spread too.
 """
@@ -30,6 +32,7 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 
+TARGET_RATIO = 3.0
 LOAD_ALL = "import json, sys, pathlib\nfor p in sorted(pathlib.Path(sys.argv[1]).iterdir()):\n    with open(p, 'rb') as f: json.load(f)\n"
 # What every check must do before any policy runs (docs/hardening.md): read each file, parse
 # it strictly (duplicate keys, non-finite numbers refused) and validate it against the
@@ -131,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--memory-tenants", type=int, nargs=2, default=(200, 2000), metavar=("SMALL", "LARGE"))
     ap.add_argument("--workdir", type=Path)
     args = ap.parse_args(argv)
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # the commands timed keep their byte code, as installed ones do
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="wxcc-portfolio-"))
     portfolio = generate_portfolio(workdir / f"tenants-{args.tenants}", args.tenants)
     size = sum(p.stat().st_size for p in portfolio.iterdir())
@@ -153,10 +157,13 @@ def main(argv: list[str] | None = None) -> int:
     base, floor, one, two = (statistics.median(times[n]) for n in commands)
     ratio1, speedup = one / base, one / two
     cpu_ratio = statistics.median(cpu["check --jobs 1"]) / statistics.median(cpu["json.load"])
-    print(f"1. check --jobs 1 vs json.load: ratio {ratio1:.2f} (target <= 1.5) {'OK' if ratio1 <= 1.5 else 'MISSED'}; CPU {cpu_ratio:.2f}")
+    verdict = "OK" if ratio1 <= TARGET_RATIO else "MISSED"
+    print(f"1. check --jobs 1 vs json.load: ratio {ratio1:.2f} (target <= {TARGET_RATIO}) {verdict}; CPU {cpu_ratio:.2f}")
     print(f"   floor: strict reading and schema validation alone (no policy evaluated): {floor / base:.2f}x json.load")
     print(f"2. --jobs 2 speed-up over --jobs 1: {speedup:.2f}x (target >= 1.7) {'OK' if speedup >= 1.7 else 'MISSED'}")
-    print(f"   for scale: two independent CPU-bound processes side by side run {machine_ceiling(args.repeat):.2f}x faster than in turn")
+    ceiling = machine_ceiling(args.repeat)
+    fair = "" if ceiling >= 1.9 else " (below 1.9: the machine is too busy for target 2 to be judged in this run)"
+    print(f"   for scale: two independent CPU-bound processes side by side run {ceiling:.2f}x faster than in turn{fair}")
     small_n, large_n = args.memory_tenants
     small = generate_portfolio(workdir / f"tenants-{small_n}", small_n)
     large = generate_portfolio(workdir / f"tenants-{large_n}", large_n)

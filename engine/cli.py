@@ -20,9 +20,11 @@ from wxcc_policy.commands.explain import explain
 from wxcc_policy.commands.export import export
 from wxcc_policy.commands.fix import fix
 from wxcc_policy.commands.forecast import forecast
+from wxcc_policy.commands.lsp import lsp
 from wxcc_policy.commands.plan import plan
 from wxcc_policy.commands.policies import policies
 from wxcc_policy.commands.report import report
+from wxcc_policy.commands.schema import schema
 from wxcc_policy.commands.test import test_command
 from wxcc_policy.errors import UsageError
 from wxcc_policy.outputs.writing import start_run
@@ -42,6 +44,8 @@ cli.add_command(report)
 for _command in (diff, plan, forecast):  # issue 9: judging a change, and the calendar
     cli.add_command(_command)
 cli.add_command(export)  # issue 18: snapshots from the Webex APIs
+cli.add_command(schema)  # issue 22: the bundled schemas, for editors
+cli.add_command(lsp)  # issue 22: the language server
 cli.add_command(fix)  # issue 20: the change that fixes the findings, proved
 
 

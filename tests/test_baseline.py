@@ -12,7 +12,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import EXAMPLES, ROOT, run_cli
+from conftest import EXAMPLES, ROOT, examples, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -220,7 +220,7 @@ def _shuffled(doc: dict[str, Any], seed: int) -> dict[str, Any]:
     return out
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 10_000), shuffle=st.integers(0, 10_000))
 def test_keys_survive_reordering_and_unrelated_edits(tmp_path_factory, seed: int, shuffle: int) -> None:
     tmp = tmp_path_factory.mktemp("snap")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -35,15 +34,10 @@ def _check_keys(runner, snapshot: str, *extra: str) -> dict[str, list[str]]:
     return keys
 
 
-@pytest.fixture(scope="module")
-def many_findings(tmp_path_factory) -> Path:
+@pytest.fixture(scope="session")
+def many_findings(generated_tenant) -> Path:
     """A generated tenant with many findings of one policy (users on expired subscriptions)."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    import generate  # type: ignore[import-not-found]
-
-    path = tmp_path_factory.mktemp("generated") / "tenant.json"
-    path.write_text(json.dumps(generate.generate(4000, 20, 3, 0.05, 7), indent=2))
-    return path
+    return generated_tenant(4000, 20, 3, 0.05, 7)
 
 
 # -- documentation ----------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import EXAMPLES, ROOT, minimal_snapshot, run_cli
+from conftest import EXAMPLES, ROOT, examples, minimal_snapshot, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -43,12 +43,12 @@ def _both(doc: dict[str, Any], policies: Any, days: int, skip: tuple[str, ...] =
     return fast, brute
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def builtin_policies() -> Any:
     return load_tracking_policy_set()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def test_policies() -> Any:
     return load_tracking_policy_set([TEST_POLICIES])
 
@@ -99,13 +99,13 @@ def _assert_same(fast: Forecast, brute: Forecast) -> None:
 
 
 @given(doc=snapshots(), days=st.integers(0, 120))
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_builtin_policies_equal_brute_force(builtin_policies: Any, doc: dict[str, Any], days: int) -> None:
     _assert_same(*_both(doc, builtin_policies, days))
 
 
 @given(doc=snapshots(), days=st.integers(0, 120))
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_date_functions_equal_brute_force(test_policies: Any, doc: dict[str, Any], days: int) -> None:
     """Custom policies that use month(), daysBetween() with arithmetic, instant(),
     endOfMonth(), string concatenation, max(), startsWith(), a key naming the month, and
@@ -116,7 +116,7 @@ def test_date_functions_equal_brute_force(test_policies: Any, doc: dict[str, Any
 
 @pytest.mark.slow
 @given(doc=snapshots(), days=st.integers(200, 400))
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_long_horizons_equal_brute_force(test_policies: Any, doc: dict[str, Any], days: int) -> None:
     _assert_same(*_both(doc, test_policies, days))
 

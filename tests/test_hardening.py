@@ -169,7 +169,7 @@ def test_a_file_ref_in_a_parameter_schema_reads_no_file(runner, tmp_path: Path) 
     code, _, err = run_cli(runner, "policies", "--policy-dir", str(pack))
     assert code == 2
     _one_line_error(err)
-    assert f"{pack / EMAIL_POLICY.name}:10:13:" in err and "points outside the schema" in err and "TOP-SECRET" not in err
+    assert f"{pack / EMAIL_POLICY.name}:11:13:" in err and "points outside the schema" in err and "TOP-SECRET" not in err
 
 
 def test_an_http_ref_in_a_parameter_schema_makes_no_request(runner, tmp_path: Path) -> None:

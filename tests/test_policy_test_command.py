@@ -17,7 +17,7 @@ def test_unloaded_policies_hint_at_the_directory_that_defines_them(runner, tmp_p
     monkeypatch.chdir(tmp_path)
     code, _, err = run_cli(runner, "test", "company-policies/tests")
     assert code == 2
-    assert "company-policies/tests/custom.test.yaml:1:12: unknown policy id 'ACME-EMAIL-001'" in err
+    assert "company-policies/tests/custom.test.yaml:2:12: unknown policy id 'ACME-EMAIL-001'" in err
     assert "load it with --policy-dir company-policies" in err
     assert "did you mean 'WXCC-TEL-001'" not in err
     code, out, _ = run_cli(runner, "test", "--policy-dir", "company-policies", "company-policies/tests")

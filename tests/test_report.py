@@ -76,7 +76,10 @@ def _fixed_time(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_json_report_matches_its_schema_and_adds_up(runner, portfolio, tmp_path) -> None:
     out = tmp_path / "r.json"
     code, stdout, err = report(runner, str(portfolio), "-o", str(out))
-    assert (code, stdout, err) == (1, "", "")
+    # a failing report says why on stderr: the last line of `check`'s text output (the report is in the file)
+    check_text = run_cli(runner, "check", str(portfolio))[1]
+    assert (code, stdout, err) == (1, "", check_text.splitlines()[-1] + "\n")
+    assert err.startswith("10 files checked: ") and err.endswith(", 1 invalid. Failed.\n")
     data = json.loads(out.read_text())
     _schema_validator().validate(data)
     agg = data["portfolio"]["aggregates"]
@@ -137,11 +140,24 @@ def test_csv_one_row_per_finding_with_formulas_neutralised(runner, portfolio, tm
     assert b"\r\n" in raw
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
     header, body = rows[0], rows[1:]
-    assert header == ["tenant", "file", "line", "column", "policy", "severity", "message", "key", "waived"]
+    assert header == [
+        "tenant",
+        "file",
+        "line",
+        "column",
+        "policy",
+        "severity",
+        "message",
+        "key",
+        "waived",
+        "impact_measure",
+        "impact_value",
+        "since_previous",
+    ]
     data = json.loads(run_cli(runner, "check", "--format", "json", str(portfolio))[1])
     assert len(body) == sum(len(r["findings"]) for r in data["results"])
     assert "'=HYPERLINK(1)" in {row[0] for row in body}
-    assert not [cell for row in body for cell in row if cell[:1] in "=+-@"]
+    assert not [cell for row in body for cell in row if cell and cell[0] in "=+-@"]
 
 
 def test_csv_neutralises_each_formula_start() -> None:
@@ -199,7 +215,8 @@ def test_shards_partition_the_inputs_and_merge_back(runner, relative_portfolio, 
     assert sorted(files) == sorted(r["file"] for r in json.loads(whole.read_text())["results"])  # disjoint, complete
     merged = tmp_path / "merged.json"
     code, _, err = report(runner, "--merge", *map(str, reversed(parts)), "-o", str(merged))
-    assert (code, err) == (1, "")
+    assert code == 1 and err == report(runner, str(relative_portfolio), "-o", str(tmp_path / "whole.md"))[2]  # the same summary
+    assert err.count("\n") == 1 and err.endswith("Failed.\n")
     a, b = json.loads(whole.read_text()), json.loads(merged.read_text())
     _schema_validator().validate(b)
     assert b["portfolio"]["shards"] == ["1/3", "2/3", "3/3"]
@@ -319,15 +336,12 @@ def test_check_on_a_portfolio_shows_no_progress_when_piped(runner, portfolio) ->
 
 
 @pytest.mark.slow
-def test_report_over_a_generated_portfolio(tmp_path) -> None:
+def test_report_over_a_generated_portfolio(generated_portfolio, tmp_path) -> None:
     """The four formats over a generated portfolio, through the installed command."""
     import subprocess
     import sys
 
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from bench_portfolio import generate_portfolio
-
-    directory = generate_portfolio(tmp_path / "p", 40, seed=3)
+    directory = generated_portfolio(40, 3)
     for suffix in ("html", "md", "csv", "json"):
         out = tmp_path / f"report.{suffix}"
         done = subprocess.run(
@@ -337,7 +351,7 @@ def test_report_over_a_generated_portfolio(tmp_path) -> None:
             check=False,
             env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
         )
-        assert done.returncode == 1 and done.stderr == "", done.stderr
+        assert done.returncode == 1 and done.stderr.endswith("Failed.\n") and done.stderr.count("\n") == 1, done.stderr
         assert out.stat().st_size > 10_000
     data = json.loads((tmp_path / "report.json").read_text())
     _schema_validator().validate(data)
@@ -439,7 +453,7 @@ def test_the_documented_shard_example_works(portfolio, tmp_path) -> None:
     assert done.returncode == 0, done.stderr
     html = (tmp_path / "work" / "report.html").read_text()
     assert "Merged from shards" in html and "1/4, 2/4, 3/4, 4/4" in html
-    assert html.count('<section class="tenant"') == 10
+    assert html.count('<details class="tenant"') == 10
 
 
 def test_merge_keeps_waiver_notices_once_and_drops_those_used_elsewhere(runner, relative_portfolio, tmp_path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLES, run_cli
+from conftest import EXAMPLES, examples, run_cli
 
 from wxcc_policy.errors import EvalError
 from wxcc_policy.lang.builtins import BUILTINS
@@ -209,7 +209,7 @@ def test_the_parser_and_compiler_raise_only_located_errors() -> None:
               "??", "==", "<", "x", "users", "count", "filter", "1", "2.5", "'s'", "null", "true", " "]  # fmt: skip
     compiler = Compiler(Namespace(Shapes({}), {"x": None, "users": None}))
 
-    @settings(max_examples=300, deadline=None, database=None)
+    @settings(max_examples=examples(300), deadline=None, database=None)
     @given(st.lists(st.sampled_from(pieces), max_size=25))
     def parse_and_compile(tokens: list[str]) -> None:
         source = " ".join(tokens)
@@ -256,7 +256,7 @@ def test_random_expressions_evaluate_or_fail_with_a_located_error() -> None:
 
     compiler = Compiler(Namespace(Shapes({}), dict.fromkeys([*doc, "x"])))
 
-    @settings(max_examples=400, deadline=None, database=None)
+    @settings(max_examples=examples(400), deadline=None, database=None)
     @given(st.recursive(atoms, calls, max_leaves=12))
     def evaluates(source: str) -> None:
         try:

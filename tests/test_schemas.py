@@ -37,6 +37,7 @@ def test_schemas_count() -> None:
         "explanation.schema.json",
         "diff.schema.json",
         "forecast.schema.json",
+        "change.schema.json",
     }
 
 

@@ -34,8 +34,10 @@ def many_files_options(fn: FC) -> FC:
     fn = click.option(
         "--shard",
         callback=_shard,
-        metavar="K/N",
-        help="Check only the K-th of N deterministic shares of the inputs (by path), for CI matrices.",
+        metavar="K/N|auto",
+        help="Check only the K-th of N deterministic shares of the inputs (by path), for CI matrices; "
+        "auto: K and N from GitLab's CI_NODE_INDEX/CI_NODE_TOTAL, a Kubernetes Indexed Job's JOB_COMPLETION_INDEX "
+        "with WXCC_SHARD_TOTAL, or AWS Batch's AWS_BATCH_JOB_ARRAY_INDEX/AWS_BATCH_JOB_ARRAY_SIZE.",
     )(fn)
     return click.option(
         "--jobs",

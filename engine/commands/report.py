@@ -47,6 +47,13 @@ MERGE_IGNORES = {
 @output_option("The report file; its extension names the format.")
 @format_option(PORTFOLIO, "html, markdown, csv or json [default: by extension].")
 @click.option("--merge", is_flag=True, help="PATHS are JSON reports of shards (`--shard K/N --format json`): join them into one.")
+@click.option(
+    "--previous",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    metavar="OLD.json",
+    help="An earlier `report --format json`: show what changed since (repeatable: a trend, by run time).",
+)
 @as_of_option
 @fail_on_option()
 @config_option
@@ -56,23 +63,29 @@ MERGE_IGNORES = {
 @waiver_options
 @baseline_option
 @horizon_option("Add a 'Coming up' section: the findings the next DAYS days will bring (see `forecast`).")
-def report(merge: bool, **params: Any) -> None:
+def report(merge: bool, previous: tuple[str, ...], **params: Any) -> None:
     """Write a portfolio report over tenant snapshots (files or directories)."""
     options = RunOptions.of(params)
-    finish(lambda: _report(options, merge))
+    finish(lambda: _report(options, merge, previous))
 
 
-def _report(options: RunOptions, merge: bool) -> int:
-    from wxcc_policy.reporters.portfolio import format_for
+def _report(options: RunOptions, merge: bool, previous_paths: tuple[str, ...]) -> int:
+    from wxcc_policy.evaluation.history import compare, read_previous
+    from wxcc_policy.reporters.portfolio import format_for, summary_text
     from wxcc_policy.reporters.portfolio.model import generated_at
 
     fmt = format_for(options.output, options.fmt)
     if fmt is None:
         raise UsageError("say which format: --format html|markdown|csv|json, or an -o file ending in .html, .md, .csv or .json")
     stamp = generated_at(dict(os.environ))
+    previous = [read_previous(path) for path in previous_paths]  # before the run: a bad file fails fast
     session = Session(options)  # loads nothing until asked: a merge reads no policy
     portfolio = _merged(options, stamp) if merge else _checked(session, stamp)
+    if previous:
+        portfolio["portfolio"]["previous"] = compare(portfolio, previous)
     session.emit(PORTFOLIO.renderer(fmt)(portfolio))
+    if not portfolio["summary"]["passed"]:  # a CI log shows why the step failed (the report is elsewhere)
+        click.echo(summary_text(portfolio), err=True)
     return 0 if portfolio["summary"]["passed"] else 1
 
 

@@ -165,9 +165,15 @@ def plan_files(snapshot_path: str, change_path: str, settings: CheckSettings, po
     change could not be applied), for --write-after."""
     standard_input_once((snapshot_path, change_path))
     snapshot_path, change_path = shown_input(snapshot_path), shown_input(change_path)
-    document = read(snapshot_path)
+    return plan_documents(read(snapshot_path), read(change_path), settings, policies)
+
+
+def plan_documents(
+    document: Document | ParseFailure, change: Document | ParseFailure, settings: CheckSettings, policies: PolicySet
+) -> tuple[ChangeResult, Any]:
+    """plan_files over documents already read (an editor's unsaved buffers: `wxcc-policy lsp`)."""
+    snapshot_path, change_path = document.path, change.path
     before = check_document(document, settings, policies)
-    change = read(change_path)
     label = f"{snapshot_path} + {change_path}"
     if isinstance(change, ParseFailure):
         error = f"{change.path}:{change.line}:{change.column}: {change.message}"

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from wxcc_policy.errors import UsageError, not_found
+from wxcc_policy.errors import UsageError, did_you_mean, not_found
 from wxcc_policy.evaluation.waivers import DEFAULT_MAX_DAYS, DEFAULT_WARNING_DAYS, WaiverRule, waivers_in
 from wxcc_policy.inputs.config_files import YamlFile, read_yaml_file
 from wxcc_policy.lang.budget import Limits
-from wxcc_policy.lang.shapes import did_you_mean
 from wxcc_policy.rules.parameters import parameter_values
 from wxcc_policy.rules.policy_set import PolicySet
 from wxcc_policy.validation.schemas import check_file

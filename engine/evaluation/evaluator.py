@@ -11,7 +11,7 @@ from wxcc_policy.lang.runtime import Runtime
 from wxcc_policy.lang.speedups import failing_items
 from wxcc_policy.lang.values import sort_key
 from wxcc_policy.rules.expressions import RUNTIME_FAULTS, fault_failure
-from wxcc_policy.rules.model import Env, Fix, Fn, Loop, Policy
+from wxcc_policy.rules.model import Env, Fix, Fn, Loop, Policy, Report
 
 if TYPE_CHECKING:
     from wxcc_policy.evaluation.tracer import Tracer
@@ -118,6 +118,14 @@ def _check(policy: Policy, env: Env, found: list[RawFinding], tracer: Tracer | N
         found.append(_report(policy, env, tracer))
 
 
+def _impact(report: Report, scope: Env) -> tuple[str, int | float] | None:
+    if report.impact is None:
+        return None
+    measure, value = report.impact
+    number = value(scope)
+    return None if number is None else (measure, number)
+
+
 def _report(policy: Policy, env: Env, tracer: Tracer | None = None) -> RawFinding:
     scope = dict(env)
     report = policy.report
@@ -129,7 +137,7 @@ def _report(policy: Policy, env: Env, tracer: Tracer | None = None) -> RawFindin
     # Messages are single lines: YAML folding can leave line breaks around {...} parts.
     message = " ".join(report.message(scope).split())
     remedy = _fix(report.fix, scope) if report.fix is not None else None
-    raw = RawFinding(policy.info, report.at(scope), field, report.key(scope), message, scope, remedy)
+    raw = RawFinding(policy.info, report.at(scope), field, report.key(scope), message, scope, _impact(report, scope), remedy)
     if tracer is not None:
         tracer.finding(raw)
     return raw

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
-from wxcc_policy.errors import EvalFailure, UsageError
+from wxcc_policy.errors import EvalFailure, UsageError, did_you_mean
 from wxcc_policy.evaluation.evaluator import evaluate
 from wxcc_policy.evaluation.locate import locate_pairs
 from wxcc_policy.evaluation.results import Finding
@@ -23,7 +23,6 @@ from wxcc_policy.inputs.file_bytes import STDIN
 from wxcc_policy.inputs.pointers import PointerIndex
 from wxcc_policy.lang.budget import Limits
 from wxcc_policy.lang.names import AS_OF
-from wxcc_policy.lang.shapes import did_you_mean
 from wxcc_policy.lang.values import render
 from wxcc_policy.rules.model import LibraryEntry, Policy
 from wxcc_policy.rules.policy_set import DEFAULT_LIMITS, PolicySet

@@ -25,7 +25,7 @@ def locate_pairs(document: Document, raw: list[RawFinding], subject: str) -> lis
         at = positions[ptr]
         key = f"{f.policy.id}:{subject}:{f.entity}"
         remedy = _remedy(index, f, key) if f.fix is not None else None
-        finding = Finding(f.policy.id, f.policy.severity, f.message, ptr, at.line, at.column, key, remedy=remedy)
+        finding = Finding(f.policy.id, f.policy.severity, f.message, ptr, at.line, at.column, key, impact=f.impact, remedy=remedy)
         rows.append(((at.offset, _pointer_order(ptr), f.policy.id, f.message), finding, f))
     rows.sort(key=lambda row: row[0])
     return [(finding, f) for _, finding, f in rows]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -42,11 +42,56 @@ class Shard(NamedTuple):
         return int.from_bytes(digest[:8], "big") % self.n == self.k - 1
 
 
-def parse_shard(text: str) -> Shard:
+def parse_shard(text: str, environ: Mapping[str, str] | None = None) -> Shard:
+    """`K/N`, or `auto`: the index and count the job engine running us sets (below)."""
+    if text == "auto":
+        return shard_from_environment(os.environ if environ is None else environ)
     index, sep, count = text.partition("/")
     if sep and index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count):
         return Shard(int(index), int(count))
-    raise UsageError(f"--shard {text!r} is not K/N with 1 <= K <= N (for example 2/4)")
+    raise UsageError(f"--shard {text!r} is not K/N with 1 <= K <= N, or auto (for example 2/4)")
+
+
+class ShardSource(NamedTuple):
+    """Where a job engine says which of its parallel jobs this is (docs/report.md)."""
+
+    engine: str
+    index_var: str  # the variable with this job's index
+    count_var: str  # the variable with the number of jobs
+    base: int  # the index of the first job: 1 or 0
+
+
+# In this order: the first engine whose index variable is set decides. Kubernetes sets
+# only the index of an Indexed Job; its manifest passes the count (the Job's completions).
+SHARD_SOURCES = (
+    ShardSource("GitLab CI parallel", "CI_NODE_INDEX", "CI_NODE_TOTAL", 1),
+    ShardSource("Kubernetes Indexed Job", "JOB_COMPLETION_INDEX", "WXCC_SHARD_TOTAL", 0),
+    ShardSource("AWS Batch array job", "AWS_BATCH_JOB_ARRAY_INDEX", "AWS_BATCH_JOB_ARRAY_SIZE", 0),
+)
+
+
+def shard_from_environment(environ: Mapping[str, str]) -> Shard:
+    """`--shard auto`: the job engine's index and count, mapped onto K/N (K from 1)."""
+    for source in SHARD_SOURCES:
+        if environ.get(source.index_var, "") != "":
+            return _shard_of(source, environ)
+    known = "; ".join(f"{s.index_var} and {s.count_var} ({s.engine})" for s in SHARD_SOURCES)
+    raise UsageError(f"--shard auto: no job index in the environment: set {known}, or give --shard K/N")
+
+
+def _shard_of(source: ShardSource, environ: Mapping[str, str]) -> Shard:
+    index, count = environ[source.index_var].strip(), environ.get(source.count_var, "").strip()
+    if count == "":
+        raise UsageError(
+            f"--shard auto: {source.index_var} is set ({source.engine}) but {source.count_var} is not: set it to the number of jobs"
+        )
+    if not (index.isdigit() and count.isdigit() and source.base <= int(index) < int(count) + source.base):
+        first, last = source.base, f"{source.count_var} - 1" if source.base == 0 else source.count_var
+        raise UsageError(
+            f"--shard auto: {source.index_var}={index!r} and {source.count_var}={count!r} ({source.engine}) are not a job index "
+            f"from {first} to {last}"
+        )
+    return Shard(int(index) - source.base + 1, int(count))
 
 
 def default_jobs() -> int:

@@ -13,6 +13,7 @@ from wxcc_policy.evaluation.locate import locate
 from wxcc_policy.evaluation.raw_findings import RawFinding
 from wxcc_policy.evaluation.results import FileResult, FileResults, Located, RuleInfo, RunResult, SchemaError
 from wxcc_policy.evaluation.run_header import run_header
+from wxcc_policy.evaluation.source_fixes import remedies, with_lines, with_source_fixes
 from wxcc_policy.inputs.discovery import discover
 from wxcc_policy.inputs.documents import Document, ParseFailure, read_document
 from wxcc_policy.lang.budget import Limits
@@ -30,13 +31,14 @@ class CheckSettings(NamedTuple):
     parameters: dict[str, dict[str, Any]]
     policy_ids: tuple[str, ...]
     limits: Limits = DEFAULT_LIMITS  # the evaluation budget per document (lang/budget.py)
+    source_edits: bool = False  # fixes as text edits and the lines problems are on (evaluation/source_fixes.py)
 
 
 def select_policies(policies: PolicySet, select: Iterable[str], skip: Iterable[str]) -> tuple[str, ...]:
     known = [p.info.id for p in policies.policies]
     for pid in (*select, *skip):
         if pid not in known:
-            from wxcc_policy.lang.shapes import did_you_mean
+            from wxcc_policy.errors import did_you_mean
 
             raise UsageError(f"unknown policy id {pid!r}{did_you_mean(pid, known)}")
     chosen = [pid for pid in known if not select or pid in select]
@@ -81,8 +83,10 @@ def check_document(document: Document | ParseFailure, settings: CheckSettings, p
             SchemaError(p.pointer, p.message, positions[p.pointer].line, positions[p.pointer].column)
             for p in sorted(problems, key=lambda p: (positions[p.pointer].offset, p.pointer, p.message))
         )
-        return FileResult(document.path, document.digest, schema_errors=errors)
-    return _evaluate_document(document, settings, policies)
+        result = FileResult(document.path, document.digest, schema_errors=errors)
+        return with_lines(result, document) if settings.source_edits else result
+    result = _evaluate_document(document, settings, policies)
+    return with_source_fixes(result, document, remedies(result)) if settings.source_edits else result
 
 
 def _evaluate_document(document: Document, settings: CheckSettings, policies: PolicySet) -> FileResult:
@@ -105,10 +109,7 @@ def _evaluate_document(document: Document, settings: CheckSettings, policies: Po
         where = f"policy {pid}: " if pid else ""
         return _failed(document, f"{where}internal error: {type(exc).__name__}: {exc}"[:500])
     as_of = runtime.base[AS_OF]
-    # The runtime and its base refer to each other: with garbage collection paused, that
-    # cycle would keep every document alive until the end of the run (memory would grow with
-    # the number of files). Clearing the base breaks it, so the document is freed here.
-    runtime.base.clear()
+    runtime.release()  # frees the document now, garbage collection paused or not
     return FileResult(document.path, document.digest, subject, as_of, findings=findings)
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from wxcc_policy.errors import UsageError, not_found
+from wxcc_policy.errors import UsageError, did_you_mean, not_found
 from wxcc_policy.evaluation.pipeline import CheckSettings, check_document, select_policies
 from wxcc_policy.evaluation.results import Finding, SchemaError
 from wxcc_policy.inputs.config_files import YamlFile, read_yaml_file
@@ -20,7 +20,6 @@ from wxcc_policy.inputs.documents import Document, ParseFailure, parse_text, rea
 from wxcc_policy.inputs.pointers import split_pointer
 from wxcc_policy.inputs.readers import JSON
 from wxcc_policy.lang.budget import Limits
-from wxcc_policy.lang.shapes import did_you_mean
 from wxcc_policy.rules.parameters import parameter_values
 from wxcc_policy.rules.policy_set import DEFAULT_LIMITS, PolicySet, is_policy_file
 from wxcc_policy.validation.schemas import check_file

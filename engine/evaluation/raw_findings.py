@@ -33,4 +33,5 @@ class RawFinding(NamedTuple):
     entity: str
     message: str
     env: dict[str, Any]  # the bindings that made it fire, for `explain`
+    impact: tuple[str, int | float] | None = None  # the policy's measure and this finding's value
     fix: RawFix | None = None  # what the policy's `fix:` gives for it

@@ -61,7 +61,7 @@ def overview_of(document: Document, result: FileResult, policies: PolicySet, set
     except (EvalError, EvalFailure):
         return None  # an overview is a courtesy: it never fails a report
     finally:
-        runtime.base.clear()  # break the runtime ↔ base cycle (see pipeline.py)
+        runtime.release()  # break the runtime ↔ base cycle (lang/runtime.py)
 
 
 def _plain(value: Any) -> Any:

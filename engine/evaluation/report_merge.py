@@ -142,6 +142,7 @@ def merge(paths: list[str], generated: str) -> dict[str, Any]:
         "comingUp": _merged_coming_up(coming, {rows.files[i]: n for n, i in enumerate(order)}),
     }
     merged["portfolio"].pop("aggregates", None)  # derived: recomputed by the renderers
+    merged["portfolio"].pop("previous", None)  # a part's comparison is not the whole's
     return merged
 
 

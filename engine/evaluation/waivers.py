@@ -17,13 +17,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from wxcc_policy.errors import UsageError, not_found
+from wxcc_policy.errors import UsageError, did_you_mean, not_found
 from wxcc_policy.evaluation.results import FileResult, FileResults, Finding, Notice, RunResult, Waiver
 from wxcc_policy.inputs.config_files import YamlFile, read_yaml_file
 from wxcc_policy.inputs.pointers import split_pointer
 from wxcc_policy.inputs.positions import line_columns
 from wxcc_policy.inputs.yaml_reader import node_at
-from wxcc_policy.lang.shapes import did_you_mean
 from wxcc_policy.validation.schemas import violations
 
 DEFAULT_WARNING_DAYS = 14

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
+from functools import cache
 from itertools import islice
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
@@ -78,6 +79,53 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 def parse_json(text: str) -> Any:
     """Parse strictly: no duplicate keys, no NaN/Infinity or numbers beyond float range, no
     integer of more than 4,300 digits, no lone surrogate. Raises InputError with an offset."""
+    global _parsed_chars
+    _parsed_chars += len(text)
+    if _parsed_chars >= FAST_PARSE_FROM:
+        data = _fast_parse(text)
+        if data is not _UNDECIDED:
+            return data
+    return _strict_parse(text)
+
+
+#: Characters of JSON read by this process after which the C fast path is used: importing
+#: msgspec costs about as much as parsing 4 MB the strict way saves, so a run of one small
+#: snapshot (pre-commit's) never imports it, and a large one or a portfolio does at once.
+FAST_PARSE_FROM = 4_000_000
+_parsed_chars = 0
+_UNDECIDED = object()
+
+
+@cache
+def _fast_codec() -> tuple[Callable[[str], Any], Callable[[Any], bytes], type[Exception]]:
+    import msgspec  # imported on first use: see FAST_PARSE_FROM
+
+    return msgspec.json.Decoder().decode, msgspec.json.Encoder().encode, msgspec.MsgspecError
+
+
+def _fast_parse(text: str) -> Any:
+    """The document as msgspec's C parser reads it, when that is exactly what the strict
+    parser would return; else _UNDECIDED, and the strict parser decides (and words the error).
+
+    msgspec refuses what the strict parser refuses (NaN, numbers beyond float range, integers
+    of more than 4,300 digits, lone surrogates, malformed text), and parses floats to the same
+    values, but keeps the last of duplicate keys silently. A dropped duplicate takes its key
+    separator with it: re-encoded, the document has fewer colons than the text. That count is
+    exact when no colon was written as an escape (`\\u003a`), since strings are otherwise
+    re-encoded with the same colons, and no number or literal holds one."""
+    decode, encode, refused = _fast_codec()
+    try:
+        data = decode(text)
+        if "\\" in text and ("\\u003a" in text or "\\u003A" in text):
+            return _UNDECIDED
+        if encode(data).count(b":") != text.count(":"):
+            return _UNDECIDED  # a duplicate key: the strict parser finds it
+    except (refused, RecursionError):
+        return _UNDECIDED
+    return data
+
+
+def _strict_parse(text: str) -> Any:
     try:
         data = _STRICT.decode(text)
     except json.JSONDecodeError as exc:
@@ -138,23 +186,37 @@ def deep_offset(text: str, limit: int) -> int:
 
 
 def _locate_fault(text: str, message: str) -> InputError:
-    """Descend into the innermost container whose strict parse fails; name its culprit."""
+    """Descend into the innermost container whose strict parse fails; name its culprit.
+    A document that is a single value (`1e999`) is its own culprit."""
     start = _skip_ws(text, 0)
-    while True:
-        seen: set[str | int] = set()
-        for key, key_pos, value_pos in _children(text, start):
-            if key in seen:
-                return InputError(f"invalid JSON: {message} {json.dumps(key)}", key_pos)
-            seen.add(key)
-            try:
-                _FAULT_SCAN(text, value_pos)
-            except (DuplicateKey, NonFiniteNumber):
-                if text[value_pos] in "[{":
-                    start = value_pos
-                    break
-                return InputError(f"invalid JSON: {message}", value_pos)
-        else:
-            return InputError(f"invalid JSON: {message}", start)
+    try:
+        while text[start] in "[{":
+            found = _fault_among_children(text, start, message)
+            if isinstance(found, InputError):
+                return found
+            if found is None:
+                break
+            start = found
+    except (StopIteration, IndexError, ValueError):  # a text that ends early: the container is the place
+        pass
+    return InputError(f"invalid JSON: {message}", start)
+
+
+def _fault_among_children(text: str, start: int, message: str) -> InputError | int | None:
+    """The error at a child of the container at `start`, or the child container to descend
+    into, or None when no child fails on its own."""
+    seen: set[str | int] = set()
+    for key, key_pos, value_pos in _children(text, start):
+        if key in seen:
+            return InputError(f"invalid JSON: {message} {json.dumps(key)}", key_pos)
+        seen.add(key)
+        try:
+            _FAULT_SCAN(text, value_pos)
+        except (DuplicateKey, NonFiniteNumber, ValueError):
+            if text[value_pos] in "[{":
+                return value_pos
+            return InputError(f"invalid JSON: {message}", value_pos)
+    return None
 
 
 def _skip_ws(text: str, pos: int) -> int:
@@ -175,7 +237,10 @@ def _children(text: str, start: int) -> Iterator[tuple[str | int, int, int]]:
             pos = _skip_ws(text, pos)
             pos = _skip_ws(text, pos + 1)  # the colon
         yield key, key_pos, pos
-        _, pos = _SKIP_SCAN(text, pos)
+        try:
+            _, pos = _SKIP_SCAN(text, pos)
+        except StopIteration:  # the text ends inside this value (a generator must not leak it)
+            return
         pos = _skip_ws(text, pos)
         if text[pos] == ",":
             pos = _skip_ws(text, pos + 1)
@@ -186,8 +251,11 @@ def _dedented(text: str, bracket: int, indent: str) -> bool:
     """Whether the closing bracket at `bracket` starts its line, indented less than the
     elements: otherwise the line starts found may belong to other arrays (a layout whose
     indentation does not follow the nesting), and the array is scanned instead."""
-    line = text.rfind("\n", 0, bracket) + 1
-    before = text[line:bracket]
+    window = max(0, bracket - len(indent) - 1)  # a longer line is not the layout: never search it
+    newline = text.rfind("\n", window, bracket)
+    if newline < 0 and window > 0:
+        return False
+    before = text[newline + 1 : bracket]
     return (not before or before.isspace()) and len(before) < len(indent)
 
 
@@ -209,6 +277,8 @@ class JsonLocator:
         self._objects: dict[int, tuple[dict[str, int], int | None]] = {}  # members so far, where to resume
         self._arrays: dict[int, list[int]] = {}
         self._checked: set[int] = set()
+        self._lines_trusted = True
+        self._keys: dict[int, list[str]] = {}  # the keys of objects being indexed, by id (alive: in the document)
 
     def offset(self, parts: tuple[str, ...]) -> int:
         pos = _skip_ws(self._text, 0)
@@ -230,6 +300,7 @@ class JsonLocator:
         offsets = self._arrays[start]
         if offsets[index] not in self._checked:
             if not self._element_ok(offsets, index, items):
+                self._lines_trusted = False
                 offsets = self._arrays[start] = self._scan_array(start)[0]
             self._checked.add(offsets[index])
         return offsets[index]
@@ -263,6 +334,7 @@ class JsonLocator:
         if text[pos] == "[":
             start, pos = pos, self._index_array(pos, obj[key])
             if not self._next_is(pos, obj, len(found)):  # the shortcut ran past the array's end
+                self._lines_trusted = False
                 self._arrays[start], pos = self._scan_array(start)
         else:
             _, pos = _LENIENT_SCAN(text, pos)
@@ -285,7 +357,10 @@ class JsonLocator:
             key, _ = scanstring(text, pos + 1)
         except (ValueError, IndexError):
             return False
-        return bool(key == next(islice(obj, index, None)))
+        keys = self._keys.get(id(obj))
+        if keys is None:  # listed once: finding the n-th key anew for each member is quadratic
+            keys = self._keys[id(obj)] = list(obj)
+        return bool(key == keys[index])
 
     def _index_array(self, start: int, items: list[Any]) -> int:
         """Index the array at `start`; return the position after its closing bracket."""
@@ -297,11 +372,23 @@ class JsonLocator:
     def _line_starts(self, start: int, items: list[Any]) -> tuple[list[int], int] | None:
         text = self._text
         first = _skip_ws(text, start + 1)
-        line = text.rfind("\n", 0, first) + 1
-        indent = text[line:first]
+        # Searched back no further than the bracket: on one long line (minified JSON) a search
+        # to the start of the text, and the slice after it, would cost the whole text per array.
+        line = text.rfind("\n", start, first) + 1
         count = len(items)
-        if count < 2 or text[first] not in "[{" or line <= start or (indent and not indent.isspace()):
+        if count < 2 or text[first] not in "[{" or line <= start or not self._lines_trusted:
             return None
+        indent = text[line:first]
+        if indent and not indent.isspace():
+            return None
+        found = self._verified_line_starts(first, indent, items)
+        # A layout that fooled the search once may do so again, each time searching far
+        # beyond its array: scan the rest of the document, to stay linear in its size.
+        self._lines_trusted = found is not None
+        return found
+
+    def _verified_line_starts(self, first: int, indent: str, items: list[Any]) -> tuple[list[int], int] | None:
+        text, count = self._text, len(items)
         needle = re.compile(re.escape("\n" + indent + text[first]))
         offsets = [first, *(m.end() - 1 for m in islice(needle.finditer(text, first), count - 1))]
         if len(offsets) < count:

@@ -16,12 +16,14 @@ def line_column(text: str, offset: int) -> tuple[int, int]:
 def line_columns(text: str, offsets: Iterable[int]) -> dict[int, tuple[int, int]]:
     has_cr = "\r" in text
     out: dict[int, tuple[int, int]] = {}
-    line, prev = 1, 0
+    line, prev, line_start = 1, 0, -1  # line_start: the offset of the break before the line
     for off in sorted(set(offsets)):
-        line += _breaks(text, prev, off, has_cr)
+        breaks = _breaks(text, prev, off, has_cr)
+        if breaks:  # searched only between the two offsets: one long line costs one pass
+            line += breaks
+            line_start = max(text.rfind("\n", prev, off), text.rfind("\r", prev, off)) if has_cr else text.rfind("\n", prev, off)
         prev = off
-        start = max(text.rfind("\n", 0, off), text.rfind("\r", 0, off)) if has_cr else text.rfind("\n", 0, off)
-        out[off] = (line, off - start)
+        out[off] = (line, off - line_start)
     return out
 
 

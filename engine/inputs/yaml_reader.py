@@ -326,6 +326,12 @@ def _resolve_plain(text: str, node: yaml.ScalarNode) -> str:
     return _TAG + "str"
 
 
+def plain_is_string(text: str) -> bool:
+    """Whether `text`, written as a plain scalar, reads back as that string (not a number,
+    a boolean or null), by the schema this reader resolves plain scalars with."""
+    return _resolve_plain(text, None) == _TAG + "str"  # type: ignore[arg-type]
+
+
 def node_at(root: yaml.Node, parts: tuple[str, ...]) -> yaml.Node:
     """The node a pointer names, or its deepest existing ancestor."""
     node = root
@@ -342,6 +348,11 @@ class YamlLocator:
 
     def __init__(self, root: yaml.Node | None) -> None:
         self._root = root
+
+    @property
+    def root(self) -> yaml.Node | None:
+        """The composed document (its nodes' end marks give where values end: inputs/spans.py)."""
+        return self._root
 
     def offset(self, parts: tuple[str, ...]) -> int:
         return 0 if self._root is None else int(node_at(self._root, parts).start_mark.index)

@@ -375,6 +375,8 @@ def _membership(left: Fn, right: Fn) -> Fn:
                 return (item if item.__class__ is not list else hashable(item)) in collection
             except TypeError:
                 raise unhashable(item) from None
+        if collection.__class__ is list:  # as contains() does for a list, without the call
+            return left(env) in collection
         return contains(collection, left(env))
 
     return membership

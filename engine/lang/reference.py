@@ -1,15 +1,19 @@
 """The built-in function reference of docs/policy-language.md, generated from BUILTINS.
 
 The section between the two marker comments is this module's output; a test fails
-when the page is stale. To refresh it:
+when the page is stale. The same entries give the policy schema's completion list of
+built-in names (`$defs/builtinFunction` of schemas/policy.schema.json). To refresh both:
 
-    python -m wxcc_policy.lang.reference docs/policy-language.md
+    python -m wxcc_policy.lang.reference docs/policy-language.md schemas/policy.schema.json
 """
 
 from __future__ import annotations
 
+import json
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 from wxcc_policy.lang.builtins import BUILTINS, CATEGORIES
 
@@ -42,10 +46,29 @@ def refreshed(page: str) -> str:
     return f"{page[:start]}\n\n{builtin_reference()}\n{page[end:]}"
 
 
+def builtin_completions() -> dict[str, Any]:
+    """The schema of a built-in name, for editors: the names as an enum, each explained."""
+    return {
+        "description": "A built-in function of the policy language (docs/policy-language.md).",
+        "enum": list(BUILTINS),
+        "markdownEnumDescriptions": [f"`{spec.signature}`: {spec.doc}" for spec in BUILTINS.values()],
+    }
+
+
+_COMPLETIONS_LINE = re.compile(r'^(\s*"builtinFunction": ).*?(,?)$', re.MULTILINE)
+
+
+def refreshed_schema(text: str) -> str:
+    """The policy schema's text with its one-line `builtinFunction` definition regenerated."""
+    line = json.dumps(builtin_completions(), ensure_ascii=False)
+    return _COMPLETIONS_LINE.sub(lambda m: f"{m.group(1)}{line}{m.group(2)}", text, count=1)
+
+
 def main(argv: list[str]) -> int:
     for name in argv:
         path = Path(name)
-        path.write_text(refreshed(path.read_text(encoding="utf-8")), encoding="utf-8")
+        refresh = refreshed_schema if name.endswith(".schema.json") else refreshed
+        path.write_text(refresh(path.read_text(encoding="utf-8")), encoding="utf-8")
     return 0
 
 

@@ -71,6 +71,12 @@ class Runtime:
             self._memo[key] = result
         return result
 
+    def release(self) -> None:
+        """Done with the document. The runtime and its base refer to each other: with garbage
+        collection paused (as `check` runs), that cycle would keep every document alive until
+        the end of the run. Emptying the base breaks it, so the document is freed here."""
+        self.base.clear()
+
     def observe(self, hook: Observer | None) -> None:
         """Route value() and call() through `hook(name, args, compute)` (args None for a
         value), or stop. Only this instance's methods are shadowed: an unobserved runtime

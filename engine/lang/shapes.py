@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from wxcc_policy.errors import did_you_mean
+
 Shape = dict[str, Any] | None
 _SCALAR_TYPES = {"string", "number", "integer", "boolean", "null"}
 
@@ -110,13 +112,3 @@ def _single_branch(shape: Shape) -> Shape:
         return shape
     branches = [b for b in shape["anyOf"] if b.get("type") != "null"]
     return branches[0] if len(branches) == 1 else None
-
-
-def did_you_mean(name: str, candidates: Any) -> str:
-    import difflib  # only on the error path
-
-    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    if not close:
-        lowered = {str(c).lower(): c for c in candidates}
-        close = [lowered[name.lower()]] if name.lower() in lowered else []
-    return f"; did you mean {close[0]!r}?" if close else ""

@@ -47,11 +47,22 @@ def _section(policy: Policy, values: dict[str, Any]) -> list[str]:
         f"*Remediation.* {i.remediation}",
         "",
     ]
+    impact = impact_spec(policy)
+    if impact:
+        lines += [f"*Impact.* Each finding counts in *{impact['measure']}*: `{impact['value']}`.", ""]
     if i.parameters:
         lines += ["| parameter | default | description |", "|---|---|---|"]
         lines += [f"| `{p.name}` | `{json.dumps(p.default)}` | {p.description} |" for p in i.parameters]
         lines.append("")
     return lines
+
+
+def impact_spec(policy: Policy) -> dict[str, Any] | None:
+    """The policy's `impact` as written (its value a number or an expression's text)."""
+    spec = policy.file.data.get("impact") if isinstance(policy.file.data, dict) else None
+    if policy.report.impact is None or not isinstance(spec, dict):
+        return None
+    return {"measure": policy.report.impact[0], "value": spec["value"]}
 
 
 def render_json(policies: PolicySet, params: Params) -> str:
@@ -64,6 +75,7 @@ def render_json(policies: PolicySet, params: Params) -> str:
             "rationale": p.info.rationale,
             "remediation": p.info.remediation,
             "source": p.info.source,
+            "impact": impact_spec(p),
             "parameters": {
                 q.name: {"default": q.default, "value": params.get(p.info.id, {}).get(q.name), "description": q.description}
                 for q in p.info.parameters

@@ -85,6 +85,7 @@ def _finding(f: Finding) -> dict[str, Any]:
         "waived": f.waived,
         "waiver": _waiver(f.waiver),
         "state": f.state,
+        **({"impact": {"measure": f.impact[0], "value": f.impact[1]}} if f.impact else {}),
     }
 
 

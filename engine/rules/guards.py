@@ -6,10 +6,12 @@ located evaluation errors.
   spends the document's evaluation budget by its number of elements.
 - `report.at` must be an element of the document (an object or a list reached from
   it), never a computed value: a scalar, a literal, or a function result built anew.
+- `impact.value` must give a finite number (or null: no impact counted).
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from wxcc_policy.errors import EvalError, EvalFailure
@@ -79,3 +81,17 @@ def report_target(at: Fn, where: str) -> Fn:
         return value
 
     return target
+
+
+def impact_value(value: Fn, where: str) -> Fn:
+    """`impact.value`, checked when it runs: a finite number, or None (nothing counted)."""
+
+    def impact(env: Env) -> int | float | None:
+        number = value(env)
+        if number is None:
+            return None
+        if isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number):
+            raise EvalFailure(f"impact.value must give a number, not {a_type(number)}", where)
+        return number
+
+    return impact

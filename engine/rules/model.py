@@ -87,6 +87,7 @@ class Report(NamedTuple):
     key: Render
     message: Render
     lets: tuple[tuple[str, Fn], ...]
+    impact: tuple[str, Fn] | None = None  # what one finding costs: a measure's name (data) and its value
     fix: Fix | None = None
 
 

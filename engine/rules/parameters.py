@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from wxcc_policy.errors import UsageError
+from wxcc_policy.errors import UsageError, did_you_mean
 from wxcc_policy.inputs.config_files import YamlFile
-from wxcc_policy.lang.shapes import did_you_mean
 from wxcc_policy.rules.model import Policy
 from wxcc_policy.validation.schemas import user_schema_validator, violations_of
 

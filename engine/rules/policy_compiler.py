@@ -10,7 +10,7 @@ from wxcc_policy.lang.names import PARAMS
 from wxcc_policy.lang.shapes import Shape, object_of
 from wxcc_policy.rules.expressions import compile_expression, compile_template, parse_at, value_at
 from wxcc_policy.rules.fix_compiler import FixCompiler
-from wxcc_policy.rules.guards import loop_collection, report_target, target_problem
+from wxcc_policy.rules.guards import impact_value, loop_collection, report_target, target_problem
 from wxcc_policy.rules.library_compiler import LibraryCompiler
 from wxcc_policy.rules.model import Fn, Loop, Parameter, Policy, PolicyInfo, Report
 from wxcc_policy.rules.parameters import parameter_problem
@@ -94,6 +94,18 @@ class PolicyCompiler:
             raise UsageError(problem, where)
         return report_target(at, where)
 
+    def impact(self) -> tuple[str, Fn] | None:
+        """`impact: {measure, value}`: a number, or an expression over the finding's bindings."""
+        spec = self.data.get("impact")
+        if spec is None:
+            return None
+        value = spec["value"]
+        if isinstance(value, str):
+            fn = impact_value(self.expression("impact", "value"), self.file.where(("impact", "value")))
+        else:
+            fn = lambda env: value  # noqa: E731 (a constant: the schema made it a number)
+        return " ".join(spec["measure"].split()), fn
+
     def compile(self) -> Policy:
         d = self.data
         info = PolicyInfo(
@@ -124,6 +136,7 @@ class PolicyCompiler:
             template("key"),
             template("message"),
             report_lets,
+            self.impact(),
             FixCompiler(self.file, self.compiler, self.scope).compile() if "fix" in d else None,
         )
         return Policy(info, defines, loops, lets, check, self.file.where(("assert",)), bulk, report, self.file)

@@ -9,13 +9,14 @@ skips it in the inner loop), and again as a long random soak with `pytest -m fuz
 from __future__ import annotations
 
 import json
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from conftest import EXAMPLES, ROOT
-from fuzzing import HOSTILE_TEXT, HOSTILE_VALUES, REMOVE, bounded, paths_of, replaced, sane_run
+from fuzzing import HOSTILE_TEXT, HOSTILE_VALUES, ONCE, REMOVE, bounded, paths_of, replaced, run_main, sane_run
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -29,8 +30,8 @@ CUSTOM = ROOT / "examples" / "custom-policies"
 EMAIL_POLICY = (CUSTOM / "ACME-EMAIL-001.yaml").read_text()
 BASE_DOCS = [json.loads(ACME.read_text()), parse_yaml(VIOLATIONS.read_text())[0]]  # YAML 1.2: dates stay strings
 
-# The number of inputs each property runs in CI: 460 in all, each run twice (the second run
-# must give the same bytes), snapshots in two formats: 1,160 runs of main() (docs/hardening.md).
+# The number of inputs each property runs in CI: 490 in all, each run twice (the second run
+# must give the same bytes), snapshots in two formats: 1,220 runs of main() (docs/hardening.md).
 EXAMPLES_PER_PROPERTY = {
     "mutated snapshots": 120,
     "schema-drawn snapshots": 40,
@@ -40,6 +41,7 @@ EXAMPLES_PER_PROPERTY = {
     "change files (plan)": 40,
     "baselines": 30,
     "waiver files": 30,
+    "merge parts": 30,
 }
 
 
@@ -119,10 +121,14 @@ def mutated_snapshot(draw: st.DrawFn) -> tuple[bytes, str]:
 
 
 def _check_snapshot(directory: Path, raw: bytes, suffix: str) -> None:
-    path = directory / f"tenant{suffix}"
+    """With the built-in policies, a snapshot's problem is never exit 2 (issue 17: extreme
+    values are schema errors, not policy errors); the text report goes to a file."""
+    path, report = directory / f"tenant{suffix}", directory / "report.txt"
     path.write_bytes(raw)
-    for fmt in ("json", "text"):
-        sane_run(["check", "--format", fmt, "--fail-on", "info", str(path)], [path])
+    if not ONCE or len(raw) % 2:  # a soak run once per input takes one of the two
+        sane_run(["check", "--format", "json", "--fail-on", "info", str(path)], [path], input_problem=True)
+    if not ONCE or not len(raw) % 2:
+        sane_run(["check", "--format", "text", "-o", str(report), str(path)], [path], input_problem=True, outputs=[report])
 
 
 # --- snapshots ------------------------------------------------------------------------
@@ -161,7 +167,7 @@ def _schema_strategy() -> Any:
 def _check_drawn(directory: Path, doc: Any) -> None:
     path = directory / "drawn.json"
     path.write_text(json.dumps(doc, indent=2), encoding="utf-8")
-    _, out, _ = sane_run(["check", "--format", "json", "--fail-on", "info", str(path)], [path])
+    _, out, _ = sane_run(["check", "--format", "json", "--fail-on", "info", str(path)], [path], input_problem=True)
     result = json.loads(out)["results"][0]
     assert result["parseError"] is None  # schema-valid JSON always parses
 
@@ -292,6 +298,8 @@ def test_policy_expressions_soak(soak: None, tmp_path_factory: pytest.TempPathFa
 
 # --- configurations -------------------------------------------------------------------
 
+_STAR_WAIVER = {"policy": "WXCC-ACC-002", "pointer": "/" + "*" * 40, "reason": "r", "owner": "o"}
+_STAR_WAIVER.update(granted="2026-11-01", expires="2026-12-01")
 _CONFIG_VALUES = st.sampled_from(
     [
         *HOSTILE_VALUES,
@@ -307,9 +315,18 @@ _CONFIG_VALUES = st.sampled_from(
         {"allowedDomains": []},
         {"steps": 1},
         {"steps": 1000, "collectionSize": 2},
+        {"stepsPerElement": 0, "secondsPerElement": 0},
+        ["missing-dir"],
+        ["WXCC-ACC-001", "NOPE-1"],
+        {"json": "config-report.json"},
+        {"sarif": "acme-tenant.json"},
+        {"json": ""},
+        [_STAR_WAIVER],
     ]
 )
-_CONFIG_KEYS = st.sampled_from(["parameters", "format", "failOn", "policyDirs", "select", "skip", "limits", "waivers", "unknownKey"])
+_CONFIG_KEYS = st.sampled_from(
+    ["parameters", "format", "failOn", "policyDirs", "select", "skip", "limits", "waivers", "reports", "unknownKey"]
+)
 
 
 @st.composite
@@ -319,9 +336,12 @@ def configurations(draw: st.DrawFn) -> str:
 
 
 def _check_config(directory: Path, text: str) -> None:
+    """`reports:` may name an input (refused, nothing written) or a new file (written whole)."""
     config = directory / "config.yaml"
     config.write_bytes(text.encode("utf-8", "surrogatepass"))
-    sane_run(["check", "--format", "json", "--config", str(config), str(ACME)], [config])
+    report, main_report = directory / "config-report.json", directory / "main.txt"
+    args = ["check", "--config", str(config), "-o", str(main_report), str(ACME)]
+    sane_run(args, [config, ACME], outputs=[report, main_report])
 
 
 def test_configurations(tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -399,7 +419,14 @@ _POINTERS = [
     "",
     "/users/99",
     "/~2",
+    "/users",
+    "/subscriptions",
 ]
+
+
+def _doubling(copies: int) -> list[dict[str, str]]:
+    """A patch that copies a list into itself: it doubles the document each time (issue 17)."""
+    return [{"op": "copy", "from": "/users", "path": "/users/-"} for _ in range(copies)]
 
 
 @st.composite
@@ -410,7 +437,7 @@ def change_files(draw: st.DrawFn) -> tuple[str, str]:
             {"op": st.sampled_from(["add", "remove", "replace", "move", "copy", "test", "bogus"]), "path": st.sampled_from(_POINTERS)},
             optional={"value": st.sampled_from(HOSTILE_VALUES), "from": st.sampled_from(_POINTERS)},
         )
-        change: Any = draw(st.lists(ops, max_size=4))
+        change: Any = draw(st.lists(ops, max_size=4) | st.integers(1, 40).map(_doubling))
     else:
         change = draw(structural({"tenant": {"name": "x"}, "users": BASE_DOCS[0]["users"][:1]}))
     if draw(st.booleans()):
@@ -419,10 +446,13 @@ def change_files(draw: st.DrawFn) -> tuple[str, str]:
 
 
 def _check_change(directory: Path, change: tuple[str, str]) -> None:
+    """A change's problem is exit 1 (a located CHANGE line); exit 2 only for a change to
+    another tenant, which `plan` refuses by design (docs/change.md)."""
     text, suffix = change
-    path = directory / f"change{suffix}"
+    path, after = directory / f"change{suffix}", directory / "after.json"
     path.write_bytes(text.encode("utf-8", "surrogatepass"))
-    sane_run(["plan", "--format", "json", str(ACME), str(path)], [path, ACME])
+    code, _, err = sane_run(["plan", "--format", "json", "--write-after", str(after), str(ACME), str(path)], [path, ACME], outputs=[after])
+    assert code != 2 or "of different tenants" in err, err
 
 
 @pytest.mark.skipif(not (ROOT / "engine" / "commands" / "plan.py").exists(), reason="no `plan` command")
@@ -485,12 +515,23 @@ _WAIVERS = {
 }
 
 
+# Waiver pointers that once hung the run (a backtracking glob), or are past the bound.
+_POINTER_GLOBS = ["/" + "*" * 30, "/" + "*" * 30 + "x", "/**" * 60, "/" + "?*" * 100, "/" + "*" * 1100, "/users/*/subscriptionId"]
+
+
 @st.composite
 def side_files(draw: st.DrawFn, base: Any) -> tuple[str, str]:
     doc = draw(structural(base))
+    if "waivers" in base and draw(st.booleans()):
+        doc = replaced(doc, ("waivers", 1, "pointer"), draw(st.sampled_from(_POINTER_GLOBS))) if _has_second_waiver(doc) else doc
     if draw(st.booleans()):
         return draw(byte_mutations(json.dumps(doc, indent=2))), ".json"
     return draw(byte_mutations(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))), ".yaml"
+
+
+def _has_second_waiver(doc: Any) -> bool:
+    waivers = doc.get("waivers") if isinstance(doc, dict) else None
+    return isinstance(waivers, list) and len(waivers) > 1 and isinstance(waivers[1], dict)
 
 
 def _check_side_file(directory: Path, option: str, case: tuple[str, str]) -> None:
@@ -533,5 +574,63 @@ def test_baselines_and_waivers_soak(soak: None, tmp_path_factory: pytest.TempPat
     @given(side_files(base))
     def prop(case: tuple[str, str]) -> None:
         _check_side_file(directory, option, case)
+
+    prop()
+
+
+# --- parts of `report --merge` --------------------------------------------------------
+
+
+@cache
+def _part() -> Any:
+    """The JSON part `report` writes for the example tenant, as the base to mutate."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "part.json"
+        code, _, err = run_main(["report", "--format", "json", "-o", str(path), str(ACME)])
+        assert code == 0, err
+        return json.loads(path.read_text())
+
+
+@st.composite
+def merge_parts(draw: st.DrawFn) -> str:
+    """A part mutated in its structure or bytes, sometimes nested thousands of levels deep."""
+    doc = draw(structural(_part()))
+    text = json.dumps(doc, indent=draw(st.sampled_from([None, 1, 2])))
+    if draw(st.integers(0, 5)) == 0:
+        depth = draw(st.sampled_from([250, 900, 5000]))
+        text = text.replace('"portfolio": {', f'"deep": {"[" * depth}{"]" * depth}, "portfolio": {{', 1)
+    return draw(byte_mutations(text))
+
+
+def _check_part(directory: Path, text: str) -> None:
+    """Merged with a sound part: a malformed one is one located line, exit 2, and nothing written."""
+    good, path, merged = directory / "good.json", directory / "part.json", directory / "merged.json"
+    if not good.exists():
+        good.write_text(json.dumps(_part()))
+    path.write_bytes(text.encode("utf-8", "surrogatepass"))
+    sane_run(["report", "--merge", str(good), str(path), "-o", str(merged)], [good, path], outputs=[merged])
+
+
+def test_merge_parts(tmp_path_factory: pytest.TempPathFactory) -> None:
+    directory = _workdir(tmp_path_factory)
+
+    @bounded(EXAMPLES_PER_PROPERTY["merge parts"])
+    @given(merge_parts())
+    def prop(text: str) -> None:
+        _check_part(directory, text)
+
+    prop()
+
+
+@pytest.mark.fuzz
+def test_merge_parts_soak(soak: None, tmp_path_factory: pytest.TempPathFactory) -> None:
+    directory = _workdir(tmp_path_factory)
+
+    @bounded(EXAMPLES_PER_PROPERTY["merge parts"], soak=True)
+    @given(merge_parts())
+    def prop(text: str) -> None:
+        _check_part(directory, text)
 
     prop()

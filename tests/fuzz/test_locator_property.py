@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 import pytest
+from conftest import examples
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -76,7 +77,7 @@ def _layouts(data: Any) -> list[str]:
     return [json.dumps(data, indent=1), json.dumps(data, indent=2), json.dumps(data), flat_lines, json.dumps(data, indent="\t")]
 
 
-@settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_values, min_size=2, max_size=6) | st.dictionaries(_keys, _values, min_size=1, max_size=5))
 @example(data=[[[], None, [None]], [None]])  # found in CI: a look-alike last element outside the array
 def test_line_start_shortcut_matches_a_full_scan(data: Any) -> None:

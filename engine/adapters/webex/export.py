@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from wxcc_policy.adapters.webex import archive
-from wxcc_policy.adapters.webex.commercial import Commercial, read_commercial, template
+from wxcc_policy.adapters.webex.commercial import Commercial, template
 from wxcc_policy.adapters.webex.fetch import OrgData, gather
 from wxcc_policy.adapters.webex.ids import admin_id, bare_id, is_uuid
 from wxcc_policy.adapters.webex.mapping import Built, Context, build, subscription_ids
 from wxcc_policy.adapters.webex.pages import Api
 from wxcc_policy.adapters.webex.problems import ExportProblem
-from wxcc_policy.errors import LocatedError, UsageError
+from wxcc_policy.errors import LocatedError
 from wxcc_policy.validation.schemas import violations
 
 DEFAULT_API_BASE = "https://webexapis.com/v1"
@@ -64,36 +64,6 @@ class Io:
     now: Callable[[], str]  # the capture instant of an org's export (SOURCE_DATE_EPOCH honoured)
     progress: Callable[[int, int], None] | None = None
     exporter: str = field(default_factory=lambda: f"wxcc-policy {_version()} export webex")
-
-
-def export_webex(request: ExportRequest, io: Io) -> int:
-    """Run the export; the exit code (0, 1: the data is wrong or incomplete, 2: it could not run)."""
-    _check_request(request)
-    try:
-        commercial = read_commercial(request.commercial)
-        if request.partner:
-            from wxcc_policy.adapters.webex.partner import export_partner
-
-            return export_partner(request, io, commercial)
-        return export_single(request, io, commercial)
-    except LocatedError as exc:
-        io.say(f"error: {exc}")
-        return int(getattr(exc, "exit_code", 2))
-
-
-def _check_request(request: ExportRequest) -> None:
-    if request.partner == bool(request.org):
-        raise UsageError("give exactly one of --org ORG_ID or --partner")
-    if request.partner and not request.out_dir and not request.commercial_template:
-        raise UsageError("--partner writes one snapshot per org: give --out-dir DIR")
-    if not request.partner and request.out_dir:
-        raise UsageError("--out-dir is for --partner; give -o FILE for one org")
-    if request.from_responses and request.save_responses:
-        raise UsageError("--from-responses reads saved responses; it cannot save them again")
-    if not request.from_responses and not request.token:
-        raise UsageError("no token: set WEBEX_ACCESS_TOKEN or give --token-file FILE")
-    if not request.from_responses and not all(" " < c < "\x7f" for c in request.token):
-        raise UsageError("the token has characters an HTTP header cannot carry (spaces, control or non-ASCII characters)")
 
 
 @dataclass

@@ -7,7 +7,20 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-HEADER = ("tenant", "file", "line", "column", "policy", "severity", "message", "key", "waived")
+HEADER = (
+    "tenant",
+    "file",
+    "line",
+    "column",
+    "policy",
+    "severity",
+    "message",
+    "key",
+    "waived",
+    "impact_measure",
+    "impact_value",
+    "since_previous",
+)
 # A cell a spreadsheet would run as a formula (CWE-1236): OWASP's advice is to prefix it
 # with a single quote, which shows it as text. Tab and carriage return start formulas too.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -22,6 +35,8 @@ def chunks(portfolio: dict[str, Any]) -> Iterator[str]:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180: CRLF, quotes doubled
     writer.writerow(HEADER)
+    previous = portfolio["portfolio"].get("previous")
+    new = set(previous["newFindings"]) if previous else set()
     for result in portfolio["results"]:
         tenant = result.get("tenant") or ""
         for f in result.get("findings", []):
@@ -35,12 +50,35 @@ def chunks(portfolio: dict[str, Any]) -> Iterator[str]:
                 f["message"],
                 f["key"],
                 f.get("waived", False),
+                *_impact(f),
+                _change(f, previous, new),
             )
             writer.writerow([neutralised(cell) for cell in row])
         yield out.getvalue()
         out.seek(0)
         out.truncate()
+    for gone in previous["resolvedFindings"] if previous else ():  # gone since: where they were
+        writer.writerow(
+            [
+                neutralised(cell)
+                for cell in (gone["tenant"], gone["file"], "", "", gone["policy"], "", "", gone["key"], "", "", "", "resolved")
+            ]
+        )
     yield out.getvalue()
+
+
+def _change(finding: dict[str, Any], previous: dict[str, Any] | None, new: set[str]) -> str:
+    """new | existing against the previous report (--previous), else empty."""
+    if previous is None or finding.get("waived"):
+        return ""
+    return "new" if finding["key"] in new else "existing"
+
+
+def _impact(finding: dict[str, Any]) -> tuple[Any, Any]:
+    """The policy's measure and the finding's value (empty when it declares none): a
+    spreadsheet sums them per tenant or per measure."""
+    impact = finding.get("impact")
+    return (impact["measure"], impact["value"]) if impact else ("", "")
 
 
 def neutralised(value: Any) -> str:

@@ -15,12 +15,20 @@ import jinja2
 from markupsafe import Markup
 
 from wxcc_policy.evaluation.results import SEVERITIES, SEVERITY_RANK
-from wxcc_policy.reporters.portfolio.aggregates import Aggregates, aggregate, fact_names, overview_table
+from wxcc_policy.reporters.portfolio.aggregates import Aggregates, aggregate, amount, fact_names, impact_text, overview_table
 
 COLORS = {"error": "#b03a2e", "warning": "#b7791f", "info": "#1f5f99", "passing": "#1e7b45", "failing": "#b03a2e", "invalid": "#6c3483"}
 CHART_WIDTH = 560
+STATUS_WIDTH = 1120  # one bar across the page: three statuses need no tall chart
 LABEL_WIDTH = 130
 ROW_HEIGHT = 22
+# What a page of 1,000 tenants shows before the reader asks for more (the rest is in
+# collapsed <details>): a portfolio's page stays a few screens tall, not hundreds.
+SHOWN_TENANTS = 20  # rows of the "failing tenants" table
+DETAILED = 25  # tenant sections listed before "the other N"
+SHOWN_EVENTS = 10  # coming-up rows before the full table
+OPEN_UP_TO = 20  # a long table (inputs, waivers) starts collapsed beyond this many rows
+SHOWN_CHANGES = 10  # newly failing / passing tenants named before "and N more"
 
 
 class Segment(NamedTuple):
@@ -48,6 +56,7 @@ class Chart(NamedTuple):
     label_width: int
     bars: list[Bar]
     legend: list[dict[str, str]]
+    legend_step: int = 90
 
 
 def render(portfolio: dict[str, Any]) -> str:
@@ -66,12 +75,19 @@ def chunks(portfolio: dict[str, Any]) -> Iterator[str]:
         agg=agg,
         severities=SEVERITIES,
         rank=SEVERITY_RANK,
-        charts=_charts(agg, info.get("comingUp")),
+        charts=_charts(agg, info.get("comingUp"), info.get("previous")),
         parameters=_parameters(info["settings"]),
         as_of_text=info["settings"].get("asOf") or "each snapshot's own date (see Inputs)",
         coming_up=info.get("comingUp"),
+        previous=info.get("previous"),
+        shown_changes=SHOWN_CHANGES,
         fact_names=fact_names(agg.tenants),
         overview=overview_table,
+        impact_text=impact_text,
+        shown_tenants=SHOWN_TENANTS,
+        detailed=DETAILED,
+        shown_events=SHOWN_EVENTS,
+        open_up_to=OPEN_UP_TO,
         style=Markup(style),  # our own files, not data: inserted as they are, and hashed for the CSP
         script=Markup(script),
         style_hash=_csp_hash(style),
@@ -89,7 +105,26 @@ def _template() -> jinja2.Template:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["num"] = number
+    env.filters["amount"] = amount
+    env.filters["basename"] = basename
+    env.filters["plural"] = plural
     return env.get_template("report.html.j2")
+
+
+def number(n: int) -> str:
+    """1,000: thousands grouped the same on every machine (no locale)."""
+    return f"{n:,}"
+
+
+def basename(path: str) -> str:
+    """A file's last name: a tenant's section names its full path once, above its findings."""
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """`1 tenant`, `1,000 tenants`."""
+    return f"{n:,} {word if n == 1 else many or word + 's'}"
 
 
 @cache
@@ -126,8 +161,12 @@ def _bars(rows: list[tuple[str, dict[str, int]]]) -> tuple[list[Bar], int]:
     return bars, 8 + len(rows) * ROW_HEIGHT + 28
 
 
-def _charts(agg: Aggregates, coming_up: Any) -> list[Chart]:
-    charts = [_findings_chart(agg), _status_chart(agg)]
+def _charts(agg: Aggregates, coming_up: Any, previous: Any) -> list[Chart]:
+    charts = [_status_chart(agg)]
+    if agg.active_policies:
+        charts.append(_findings_chart(agg))
+    if previous and len(previous["reports"]) > 1:
+        charts.append(_trend_chart(previous["trend"]))
     if coming_up and coming_up.get("events"):
         charts.append(_upcoming_chart(coming_up["events"]))
     return charts
@@ -146,18 +185,43 @@ def _upcoming_chart(events: list[dict[str, Any]]) -> Chart:
     return Chart("chart-upcoming", "Upcoming findings by month", described, CHART_WIDTH, height, LABEL_WIDTH, bars, legend)
 
 
-def _findings_chart(agg: Aggregates) -> Chart:
-    rows = [(p.id, dict(p.counts)) for p in agg.policies]
+def _trend_chart(trend: list[dict[str, Any]]) -> Chart:
+    """Tenants by status in each report, by run time (this one among them)."""
+    statuses = ("passing", "failing", "invalid")
+    rows = [(_when(point["generatedAt"]), {s: point["tenants"][s] for s in statuses}) for point in trend]
     bars, height = _bars(rows)
-    described = "; ".join(f"{p.id}: " + ", ".join(f"{p.counts[s]} {s}" for s in SEVERITIES) for p in agg.policies)
+    described = "; ".join(f"{label}: " + ", ".join(f"{n} {s}" for s, n in counts.items()) for label, counts in rows)
+    legend = [{"name": s, "color": COLORS[s]} for s in statuses]
+    description = f"Bar chart of tenants by status in each report, oldest first. {described}."
+    return Chart("chart-trend", "Tenants by status, report by report", description, CHART_WIDTH, height, LABEL_WIDTH, bars, legend)
+
+
+def _when(stamp: str) -> str:
+    """2026-11-18T11:06:40Z → 2026-11-18 11:06 (a chart label)."""
+    return stamp[:16].replace("T", " ")
+
+
+def _findings_chart(agg: Aggregates) -> Chart:
+    """Only the policies with findings: the others are named under the matrix."""
+    active = agg.active_policies
+    bars, height = _bars([(p.id, dict(p.counts)) for p in active])
+    described = "; ".join(f"{p.id}: " + ", ".join(f"{p.counts[s]} {s}" for s in SEVERITIES) for p in active)
     legend = [{"name": s, "color": COLORS[s]} for s in SEVERITIES]
     return Chart("chart-findings", "Findings by policy", f"Bar chart of findings by policy and severity. {described}.",
                  CHART_WIDTH, height, LABEL_WIDTH, bars, legend)  # fmt: skip
 
 
 def _status_chart(agg: Aggregates) -> Chart:
-    rows = [(status, {status: n}) for status, n in agg.statuses.items()]
-    bars, height = _bars(rows)
+    """One bar, its segments the statuses: as wide as the page, a row tall."""
+    total = sum(agg.statuses.values()) or 1
+    scale = (STATUS_WIDTH - LABEL_WIDTH - 60) / total
+    x, segments = float(LABEL_WIDTH), []
+    for status, n in agg.statuses.items():
+        if n:
+            segments.append(Segment(status, n, round(x, 1), round(max(n * scale, 1.0), 1), COLORS[status]))
+            x += max(n * scale, 1.0)
+    bar = Bar("tenants", 8, segments, round(x, 1), sum(agg.statuses.values()))
     described = ", ".join(f"{n} {status}" for status, n in agg.statuses.items())
+    legend = [{"name": f"{status} {n:,}", "color": COLORS[status]} for status, n in agg.statuses.items()]
     return Chart("chart-status", "Tenants by status", f"Bar chart of tenants by status: {described}.",
-                 CHART_WIDTH, height, LABEL_WIDTH, bars, [])  # fmt: skip
+                 STATUS_WIDTH, 8 + ROW_HEIGHT + 28, LABEL_WIDTH, [bar], legend, 150)  # fmt: skip

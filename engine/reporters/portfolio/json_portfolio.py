@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from wxcc_policy.reporters.json_layout import Streamed, indented_pieces
-from wxcc_policy.reporters.portfolio.aggregates import Aggregates, aggregate
+from wxcc_policy.reporters.portfolio.aggregates import Aggregates, Tenant, aggregate
 
 
 def render(portfolio: dict[str, Any]) -> str:
@@ -28,6 +28,12 @@ def aggregates_json(agg: Aggregates) -> dict[str, Any]:
         "tenants": {"checked": len(agg.tenants), **agg.statuses},
         "findings": agg.totals,
         "byPolicy": [{"policy": p.id, **p.counts, "tenants": len(p.tenants)} for p in agg.policies],
-        "mostErrors": [{"tenant": t.tenant, "file": t.file, **t.counts} for t in agg.most_errors],
+        "mostErrors": [{"tenant": t.tenant, "file": t.file, **t.counts, **_impact(t)} for t in agg.most_errors],
         "mostFailing": [{"policy": p.id, "tenants": len(p.tenants)} for p in agg.most_failing],
+        "impact": [{"measure": m, "value": v, "tenants": agg.impact_tenants[m]} for m, v in agg.impact.items()],
+        "impactByTenant": [{"tenant": t.tenant, "file": t.file, "impact": t.impact} for t in agg.tenants if t.impact],
     }
+
+
+def _impact(t: Tenant) -> dict[str, Any]:
+    return {"impact": t.impact} if t.impact else {}

@@ -8,7 +8,7 @@ from itertools import islice
 from typing import Any
 
 from wxcc_policy.evaluation.results import SEVERITIES
-from wxcc_policy.reporters.portfolio.aggregates import Aggregates, PolicyRow, Tenant, aggregate, location
+from wxcc_policy.reporters.portfolio.aggregates import Aggregates, PolicyRow, Tenant, aggregate, amount, impact_text, location
 
 # Tenant data is untrusted: table cells must not close the table, open HTML or links.
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
@@ -28,6 +28,8 @@ def render(portfolio: dict[str, Any]) -> str:
     lines += [f"Generated {info['generatedAt']} by {portfolio['tool']['name']} {portfolio['tool']['version']}; "
               f"policy set `{portfolio['policySet']['digest']}`.", ""]  # fmt: skip
     lines += _summary(agg)
+    lines += _impact(agg)
+    lines += _changes(info.get("previous"))
     lines += _matrix(agg)
     lines += _most(agg)
     lines += ["## Policies", ""]
@@ -49,6 +51,54 @@ def _summary(agg: Aggregates) -> list[str]:
     ]
 
 
+def _impact(agg: Aggregates) -> list[str]:
+    """Each measure the policies declare, summed; a table only when some finding has one."""
+    if not agg.impact:
+        return []
+    lines = ["### Impact", "", "| measure | total | tenants |", "|---|---:|---:|"]
+    lines += [f"| {cell(m)} | {amount(v)} | {agg.impact_tenants[m]} |" for m, v in agg.impact.items()]
+    return [*lines, ""]
+
+
+def _changes(previous: dict[str, Any] | None) -> list[str]:
+    """Since the previous report (--previous): tenants that moved, findings new and resolved."""
+    if not previous:
+        return []
+    latest = previous["reports"][-1]
+    lines = ["### Since the previous report", "", f"Compared with {cell(previous['against'])}, made on {latest['generatedAt']}."]
+    for r in previous["reports"]:
+        if r["differences"]:
+            lines += ["", f"**Not strictly comparable:** {cell(r['file'])} was made with {cell('; '.join(r['differences']))}."]
+    lines += [
+        "",
+        "| newly failing | newly passing | new findings | resolved findings | tenants added | tenants removed |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    lines.append(f"| {len(previous['newlyFailing'])} | {len(previous['newlyPassing'])} | {previous['findings']['new']} | "
+                 f"{previous['findings']['resolved']} | {previous['addedTenants']} | {previous['removedTenants']} |")  # fmt: skip
+    for key, label in (("newlyFailing", "Newly failing"), ("newlyPassing", "Newly passing")):
+        if previous[key]:
+            names = ", ".join(cell(row["tenant"]) for row in previous[key][:LISTED])
+            more = f" and {len(previous[key]) - LISTED} more" if len(previous[key]) > LISTED else ""
+            lines += ["", f"{label}: {names}{more}."]
+    if previous["byPolicy"]:
+        lines += ["", "| policy | new | resolved |", "|---|---:|---:|"]
+        lines += [f"| {row['policy']} | {row['new']} | {row['resolved']} |" for row in previous["byPolicy"]]
+    if len(previous["reports"]) > 1:
+        lines += ["", "| generated | report | tenants | failing | invalid | errors | warnings |", "|---|---|---:|---:|---:|---:|---:|"]
+        lines += [_trend_row(point) for point in previous["trend"]]
+    return [*lines, ""]
+
+
+def _trend_row(point: dict[str, Any]) -> str:
+    tenants, findings = point["tenants"], point["findings"]
+    report = cell(point["file"] or "this report")
+    return (
+        f"| {point['generatedAt']} | {report} | {tenants['checked']} | {tenants['failing']} | {tenants['invalid']} | "
+        f"{findings['error']} | {findings['warning']} |"
+    )
+
+
 def _matrix(agg: Aggregates) -> list[str]:
     lines = ["### Findings by policy and severity", "", "| policy | title | " + " | ".join(SEVERITIES) + " | tenants |"]
     lines.append("|---|---|" + "---:|" * (len(SEVERITIES) + 1))
@@ -61,8 +111,11 @@ def _matrix(agg: Aggregates) -> list[str]:
 def _most(agg: Aggregates) -> list[str]:
     lines = ["### Tenants with the most errors", ""]
     if agg.most_errors:
-        lines += ["| tenant | file | errors | warnings |", "|---|---|---:|---:|"]
-        lines += [f"| {cell(t.tenant)} | {cell(t.file)} | {t.counts['error']} | {t.counts['warning']} |" for t in agg.most_errors]
+        lines += ["| tenant | file | errors | warnings | impact |", "|---|---|---:|---:|---|"]
+        lines += [
+            f"| {cell(t.tenant)} | {cell(t.file)} | {t.counts['error']} | {t.counts['warning']} | {cell(impact_text(t.impact))} |"
+            for t in agg.most_errors
+        ]
     else:
         lines.append("No tenant has an error.")
     lines += ["", "### Policies failing in the most tenants", ""]

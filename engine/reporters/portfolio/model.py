@@ -56,9 +56,15 @@ def catalog_of(policies: PolicySet, policy_ids: tuple[str, ...]) -> list[dict[st
             "severity": by_id[pid].info.severity,
             "rationale": " ".join(by_id[pid].info.rationale.split()),
             "remediation": " ".join(by_id[pid].info.remediation.split()),
+            **_impact_of(by_id[pid]),
         }
         for pid in policy_ids
     ]
+
+
+def _impact_of(policy: Any) -> dict[str, str]:
+    """The measure a policy's findings are counted in, when it declares one."""
+    return {"impact": policy.report.impact[0]} if policy.report.impact else {}
 
 
 def build(

@@ -46,4 +46,30 @@
       if (status) { status.textContent = shown + " of " + table.tBodies[0].rows.length + " rows shown"; }
     });
   });
+  // Detail is in collapsed <details>: a link to something inside one opens it (and the
+  // ones around it) first, so that every anchor of the report still leads somewhere.
+  function reveal(id) {
+    var target = id && document.getElementById(id);
+    if (!target) { return; }
+    for (var node = target; node; node = node.parentElement) {
+      if (node.tagName === "DETAILS") { node.open = true; }
+    }
+    target.scrollIntoView();
+  }
+  function revealHash() { reveal(decodeURIComponent(location.hash.slice(1))); }
+  window.addEventListener("hashchange", revealHash);
+  revealHash();
+  // "filter the tenants by WXCC-…": opens the full list with that filter typed in.
+  Array.prototype.forEach.call(document.querySelectorAll("a[data-set-filter]"), function (link) {
+    link.addEventListener("click", function (event) {
+      var input = document.querySelector("input[data-filter='tenants-table']");
+      if (!input) { return; }
+      event.preventDefault();
+      document.getElementById("all-tenants").open = true;
+      input.value = link.getAttribute("data-set-filter");
+      input.dispatchEvent(new Event("input"));
+      input.scrollIntoView();
+      input.focus();
+    });
+  });
 })();
