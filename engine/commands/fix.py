@@ -43,7 +43,12 @@ if TYPE_CHECKING:
 @output_option("Write the change to this file (one snapshot only).")
 @click.option("--paired", is_flag=True, help="Write X.change.json (or .yaml) beside each snapshot X.json|yaml|yml.")
 @click.option("--force", is_flag=True, help="With --paired, replace change files that exist already.")
-def fix(paired: bool, force: bool, **params: Any) -> None:
+@click.option(
+    "--in-place",
+    is_flag=True,
+    help="Edit each snapshot itself at the fixed values' spans (formatting and comments kept, atomically, mode kept); no change written.",
+)
+def fix(paired: bool, force: bool, in_place: bool, **params: Any) -> None:
     """Write the change (JSON Patch) that fixes the findings of SNAPSHOT whose policies declare a fix.
 
     Each operation is applied in memory and the snapshot checked again: it is written only
@@ -51,27 +56,45 @@ def fix(paired: bool, force: bool, **params: Any) -> None:
     Exit 1 when findings at or above --fail-on remain once the fixes are applied.
     """
     session = Session(RunOptions.of(params))
-    finish(lambda: _fix(session, paired, force))
+    finish(lambda: _fix(session, "in-place" if in_place else "paired" if paired else "change", force))
 
 
-def _fix(session: Session, paired: bool, force: bool) -> int:
+def _fix(session: Session, mode: str, force: bool) -> int:
     from wxcc_policy.evaluation.fixes import fix_exit_code, fix_files
     from wxcc_policy.outputs.writing import plan_outputs
 
-    output = session.options.output
-    if paired and output is not None:
-        raise UsageError("--paired writes a change file beside each snapshot: -o is for one snapshot")
-    plan_outputs([("-o", output)])
+    _check_mode(session, mode)
+    plan_outputs([("-o", session.options.output)])
     fixed = fix_files(session.options.paths, session.settings, session.policies)
-    if not paired and len(fixed) != 1:
+    if mode == "change" and len(fixed) != 1:
         raise UsageError(f"fix writes one change for one snapshot (got {len(fixed)}); use --paired for a change file beside each")
     fmt = session.format_name(FIX, default="json")
-    if paired:
+    if mode == "paired":
         _write_paired(fixed, fmt, force)
+    elif mode == "in-place":
+        _edit_in_place(fixed)
     else:
         session.emit(FIX.renderer(fmt)(fixed[0][1]))
     _notes([f for _, f in fixed])
     return fix_exit_code((f for _, f in fixed), session.settings.fail_on)
+
+
+def _check_mode(session: Session, mode: str) -> None:
+    o = session.options
+    if mode != "change" and o.output is not None:
+        raise UsageError(f"--{mode} writes beside or into each snapshot: -o is for the change of one snapshot")
+    if mode == "in-place" and (o.fmt is not None or "-" in o.paths):
+        raise UsageError("--in-place edits snapshot files: it takes no --format and no standard input")
+
+
+def _edit_in_place(fixed: list[tuple[Path, FixedFile]]) -> None:
+    """The second exception to "input files are never modified" (docs/hardening.md): only
+    when asked, and only the proved operations."""
+    from wxcc_policy.outputs.in_place import edit_in_place
+
+    for path, f in fixed:
+        if f.operations:
+            edit_in_place(path, f.operations)
 
 
 def _write_paired(fixed: list[tuple[Path, FixedFile]], fmt: str, force: bool) -> None:
