@@ -214,7 +214,8 @@ def test_two_fixes_of_one_value_are_never_both_applied(runner, tmp_path) -> None
     )
     snapshot = _acme(tmp_path)
     own = ("--policy-dir", str(policies), "--select", "TEST-FIX-1", "--select", "TEST-FIX-2")
-    code, out, err = run_cli(runner, "fix", str(snapshot), *own, "--format", "yaml")
+    code, out, err = run_cli(runner, "fix", str(snapshot), *own, "--format", "yaml", "--fail-on", "info")
+    assert code == 1  # the fix left out leaves its finding
     written = [op["path"] for op in yaml.safe_load(out) or []]
     assert len(written) == len(set(written)) > 0
     assert "conflicts with the fix of" in err
@@ -224,7 +225,7 @@ def test_a_fix_that_would_add_a_finding_is_left_out_and_reported(runner, tmp_pat
     """Remapping every user to the cancelled or unknown Sub-9 would add WXCC-ACC-001 findings."""
     policies = _policy_dir(tmp_path, _OWN_POLICY.format(n=1, severity="info", want="Sub-9"))
     snapshot = _acme(tmp_path)
-    code, out, err = run_cli(runner, "fix", str(snapshot), "--policy-dir", str(policies))
+    _code, out, err = run_cli(runner, "fix", str(snapshot), "--policy-dir", str(policies))
     assert json.loads(out) == []
     assert re.search(r"no safe fix for TEST-FIX-1:\S+: it would add WXCC-ACC-001", err), err
 
@@ -266,9 +267,9 @@ def test_a_choice_names_its_candidates_and_writes_nothing(runner, tmp_path) -> N
     active = [s["id"] for s in doc["subscriptions"] if s["status"] == "active"]
     assert len(active) > 1
     code, out, err = run_cli(runner, "fix", str(snapshot), "--policy-dir", str(policies), "--select", "TEST-CHOICE-1")
-    assert json.loads(out) == []
+    assert code == 0 and json.loads(out) == []  # a warning remains: below --fail-on
     assert "needs a choice, one of " + ", ".join(json.dumps(a) for a in active) in err
-    code, out, _ = run_cli(runner, "explain", "TEST-CHOICE-1", str(snapshot), "--policy-dir", str(policies), "--format", "json")
+    _code, out, _ = run_cli(runner, "explain", "TEST-CHOICE-1", str(snapshot), "--policy-dir", str(policies), "--format", "json")
     assert json.loads(out)["findings"][0]["fix"] == {"operations": [], "candidates": active}
 
 
