@@ -286,3 +286,27 @@ def test_a_remove_takes_no_value_and_a_replace_needs_one(runner, tmp_path, chang
     text = text.replace("op: replace", "op: remove") if change else text.replace("      value: \"'Sub-1'\"\n", "")
     code, _, err = run_cli(runner, "fix", str(_acme(tmp_path)), "--policy-dir", str(_policy_dir(tmp_path, text)))
     assert code == 2 and ("takes no value" in err if change else "needs a value" in err), err
+
+
+# -- a user's own fix, written as docs/policy-language.md shows it --------------------------------
+
+
+def _doc_blocks(kind: str) -> list[str]:
+    text = (ROOT / "docs" / "policy-language.md").read_text()
+    return re.findall(rf"```{kind}\n(.*?)```", text, flags=re.S)
+
+
+def test_the_worked_example_of_the_docs_runs_as_shown(runner, tmp_path, monkeypatch) -> None:
+    policy = next(b for b in _doc_blocks("yaml") if b.startswith("id: ACME-SUP-001"))
+    console = next(b for b in _doc_blocks("console") if "wxcc-policy fix examples/tenants/acme-tenant.json" in b)
+    command, _, expected = console.partition("\n")
+    (tmp_path / "company-policies").mkdir()
+    (tmp_path / "company-policies" / "ACME-SUP-001.yaml").write_text(policy)
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(runner, *command.removeprefix("$ wxcc-policy ").split())
+    assert code == 0, err
+    assert out == expected
+    code, _, err = run_cli(runner, "fix", "examples/tenants/acme-tenant.json", "--policy-dir", "company-policies", "-o", "acme.change.json")
+    code, out, err = run_cli(runner, "plan", "examples/tenants/acme-tenant.json", "acme.change.json", "--policy-dir", "company-policies")
+    assert code == 0 and "0 new" in out, out + err
