@@ -310,3 +310,21 @@ def test_the_worked_example_of_the_docs_runs_as_shown(runner, tmp_path, monkeypa
     code, _, err = run_cli(runner, "fix", "examples/tenants/acme-tenant.json", "--policy-dir", "company-policies", "-o", "acme.change.json")
     code, out, err = run_cli(runner, "plan", "examples/tenants/acme-tenant.json", "acme.change.json", "--policy-dir", "company-policies")
     assert code == 0 and "0 new" in out, out + err
+
+
+def test_in_place_refuses_a_snapshot_with_a_second_hard_link(runner, tmp_path) -> None:
+    snapshot = tmp_path / "v.yaml"
+    shutil.copy(VIOLATIONS, snapshot)
+    (tmp_path / "other-name.yaml").hardlink_to(snapshot)
+    code, _, err = run_cli(runner, "fix", str(snapshot), "--in-place")
+    assert code == 2 and "hard link" in err, err
+    assert snapshot.read_bytes() == VIOLATIONS.read_bytes()
+
+
+def test_in_place_takes_no_output_and_no_format(runner, tmp_path) -> None:
+    snapshot = tmp_path / "v.yaml"
+    shutil.copy(VIOLATIONS, snapshot)
+    for extra in (("-o", str(tmp_path / "c.json")), ("--format", "yaml"), ("--paired",)):
+        code, _, err = run_cli(runner, "fix", str(snapshot), "--in-place", *extra)
+        assert code == 2, (extra, err)
+    assert snapshot.read_bytes() == VIOLATIONS.read_bytes()

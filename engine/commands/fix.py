@@ -56,7 +56,13 @@ def fix(paired: bool, force: bool, in_place: bool, **params: Any) -> None:
     Exit 1 when findings at or above --fail-on remain once the fixes are applied.
     """
     session = Session(RunOptions.of(params))
-    finish(lambda: _fix(session, "in-place" if in_place else "paired" if paired else "change", force))
+    finish(lambda: _fix(session, _mode(paired, in_place), force))
+
+
+def _mode(paired: bool, in_place: bool) -> str:
+    if paired and in_place:
+        raise UsageError("--paired writes change files and --in-place edits the snapshots: choose one")
+    return "in-place" if in_place else "paired" if paired else "change"
 
 
 def _fix(session: Session, mode: str, force: bool) -> int:

@@ -55,7 +55,8 @@ def fix_document(document: Document | ParseFailure, settings: CheckSettings, pol
     proof = _Proof(document, before, on_date, policies)
     emitted, unsafe = proof.safe(kept)
     choices = tuple(r for r in declared if r.needs_choice)
-    return FixedFile(before, proof.check(emitted), tuple(emitted), (*conflicts, *unsafe), choices)
+    after = proof.check(emitted) if emitted else before
+    return FixedFile(before, after, tuple(emitted), (*conflicts, *unsafe), choices)
 
 
 def without_conflicts(remedies: Iterable[Remedy]) -> tuple[list[Remedy], list[LeftOut]]:
@@ -87,12 +88,17 @@ class _Proof:
     def __init__(self, document: Document, before: FileResult, settings: CheckSettings, policies: PolicySet) -> None:
         self.document, self.settings, self.policies = document, settings, policies
         self.known = {f.key for f in before.findings}
+        self._last: tuple[tuple[int, ...], FileResult] | None = None  # the proof's last re-check, reused for the result
 
     def check(self, remedies: Sequence[Remedy]) -> FileResult:
+        ids = tuple(id(r) for r in remedies)
+        if self._last is not None and self._last[0] == ids:
+            return self._last[1]
         operations = [op for r in remedies for op in r.operations]
-        if not operations:
-            return check_document(self.document, self.settings, self.policies)
-        return check_document(in_memory(self.document.path, applied(self.document.data, operations)), self.settings, self.policies)
+        patched = in_memory(self.document.path, applied(self.document.data, operations))
+        result = check_document(patched, self.settings, self.policies)
+        self._last = (ids, result)
+        return result
 
     def safe(self, remedies: list[Remedy]) -> tuple[list[Remedy], list[LeftOut]]:
         """All together when they pass together (one re-check); else each alone, then the
