@@ -18,6 +18,7 @@ from wxcc_policy.commands.check import check
 from wxcc_policy.commands.diff import diff
 from wxcc_policy.commands.explain import explain
 from wxcc_policy.commands.export import export
+from wxcc_policy.commands.fix import fix
 from wxcc_policy.commands.forecast import forecast
 from wxcc_policy.commands.lsp import lsp
 from wxcc_policy.commands.plan import plan
@@ -45,6 +46,7 @@ for _command in (diff, plan, forecast):  # issue 9: judging a change, and the ca
 cli.add_command(export)  # issue 18: snapshots from the Webex APIs
 cli.add_command(schema)  # issue 22: the bundled schemas, for editors
 cli.add_command(lsp)  # issue 22: the language server
+cli.add_command(fix)  # issue 20: the change that fixes the findings, proved
 
 
 def main(argv: list[str] | None = None) -> int:

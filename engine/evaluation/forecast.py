@@ -254,7 +254,8 @@ def _forecast_policy(policy: Policy, horizon: Horizon, seen: _Seen, subject: str
         return "" if known(scope) else field_once(scope)
 
     chosen = field if report.field else None
-    return policy._replace(report=report._replace(lets=(), key=key, field=chosen, message=message))
+    # A forecast's findings carry no fix: what to change is decided on the day it fires.
+    return policy._replace(report=report._replace(lets=(), key=key, field=chosen, message=message, fix=None))
 
 
 def _entries(document: Document, seen: _Seen, calendar: list[str], subject: str) -> tuple[ForecastEntry, ...]:

@@ -60,7 +60,9 @@ PORTFOLIO: Registry[Callable[[dict[str, Any]], Text]] = Registry(
     },
 )
 TEST: Registry[Callable[[Any], str]] = Registry("test", {"text": "policy_tests:render_text", "json": "policy_tests:render_json"})
-SUBJECTS = (CHECK, CHANGE, FORECAST, EXPLAIN, CATALOG, PORTFOLIO, TEST)
+# fix: the change it writes for one snapshot, `(fixed file)` (reporters/fix_patch.py)
+FIX: Registry[Callable[[Any], str]] = Registry("fix", {"json": "fix_patch:render_json", "yaml": "fix_patch:render_yaml"})
+SUBJECTS = (CHECK, CHANGE, FORECAST, EXPLAIN, CATALOG, PORTFOLIO, TEST, FIX)
 
 
 def check_renderer(fmt: str, show_keys: bool = False) -> Callable[[Any, bool], Text]:
