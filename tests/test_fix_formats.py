@@ -191,3 +191,33 @@ def test_rdjson_of_a_diff_lists_what_the_change_leaves(runner: Any, tmp_path: Pa
     document = json.loads(out)
     _validator(EXTERNAL / "reviewdog" / "DiagnosticResult.json").validate(document)
     assert code == 1 and any(d["code"]["value"] == "WXCC-ACC-001" for d in document["diagnostics"])
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "rdjson"])
+def test_check_carries_the_built_in_fixes_that_fix_writes(runner: Any, tmp_path: Path, fmt: str) -> None:
+    """The examples' findings through the command line: the fixes of the built-in policies,
+    applied as the format's replacements, make the snapshot `fix`'s patch makes; checked
+    again, only the finding without a fix (WXCC-TEL-001) is left."""
+    path = tmp_path / "tenant.yaml"
+    path.write_text(TENANT, encoding="utf-8")
+    _, out, _ = run_cli(runner, "check", "--format", fmt, str(path))
+    report = json.loads(out)
+    if fmt == "sarif":
+        results = [r for r in report["runs"][0]["results"] if "fixes" in r]
+        regions = [
+            (c["deletedRegion"], c["insertedContent"]["text"]) for r in results for c in r["fixes"][0]["artifactChanges"][0]["replacements"]
+        ]
+        changes = [(d["startLine"], d["startColumn"], d["endLine"], d["endColumn"], t) for d, t in regions]
+    else:
+        suggestions = [s for d in report["diagnostics"] for s in d.get("suggestions", [])]
+        changes = [
+            (s["range"]["start"]["line"], s["range"]["start"]["column"], s["range"]["end"]["line"], s["range"]["end"]["column"], s["text"])
+            for s in suggestions
+        ]
+    assert len(changes) == 4
+    fixed = _replaced(path.read_bytes(), changes, bytewise=fmt == "rdjson")
+    _, patch, _ = run_cli(runner, "fix", str(path))
+    assert same_value(parse_yaml(fixed)[0], jsonpatch.apply_patch(parse_yaml(TENANT)[0], json.loads(patch)))
+    path.write_text(fixed, encoding="utf-8")
+    _, after, _ = run_cli(runner, "check", "--format", "json", str(path))
+    assert [f["policy"] for f in json.loads(after)["results"][0]["findings"]] == ["WXCC-TEL-001"]

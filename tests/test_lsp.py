@@ -241,15 +241,15 @@ async def test_waive_this_finding_inserts_a_valid_waiver_that_check_then_honours
     assert waived[finding.data["key"]] is True  # type: ignore[index]
 
 
-# What the server puts in a finding's diagnostic when its policy declares a fix (data.fix,
-# lsp/diagnose.py), for the finding of the violations example: remap u-17 to Sub-2.
+# What the server puts in the finding's diagnostic: the operations of WXCC-ACC-001's `fix:`
+# for the violations example (lsp/diagnose.py), the remap of u-17 to the primary Sub-2.
 REMAP = [{"op": "replace", "path": "/users/0/subscriptionId", "value": "Sub-2"}]
 
 
-async def _actions_for(client: LanguageClient, path: Path, text: str, fix: list[dict[str, Any]]) -> list[types.CodeAction]:
+async def _actions_for(client: LanguageClient, path: Path, text: str) -> list[types.CodeAction]:
     found = await diagnostics_after(client, path.as_uri(), open_file(client, path, text))
     finding = next(d for d in found if d.code == "WXCC-ACC-001")
-    finding.data = {**finding.data, "fix": fix} if isinstance(finding.data, dict) else finding.data
+    assert isinstance(finding.data, dict) and finding.data["fix"] == REMAP
     context = types.CodeActionContext(diagnostics=[finding])
     params = types.CodeActionParams(types.TextDocumentIdentifier(path.as_uri()), finding.range, context)
     actions = await client.text_document_code_action_async(params)
@@ -260,7 +260,7 @@ async def _actions_for(client: LanguageClient, path: Path, text: str, fix: list[
 async def test_fix_this_finding_is_one_workspace_edit_of_the_values_span(client: LanguageClient, workspace: Path) -> None:
     path = workspace / "tenants" / "violations-tenant.yaml"
     text = path.read_text(encoding="utf-8")
-    (action,) = await _actions_for(client, path, text, REMAP)
+    (action,) = await _actions_for(client, path, text)
     assert action.title == 'Fix WXCC-ACC-001:org-x:users/u-17: replace /users/0/subscriptionId with "Sub-2"' and action.is_preferred
     assert action.edit is not None and action.edit.document_changes
     (change,) = action.edit.document_changes
@@ -279,7 +279,7 @@ async def test_a_fix_of_a_value_shared_through_an_alias_is_offered_disabled(clie
     path = workspace / "tenants" / "violations-tenant.yaml"
     text = path.read_text(encoding="utf-8")
     text = text.replace("subscriptionId: Sub-1}", "subscriptionId: &old Sub-1}").replace("subscriptionId: Sub-1,", "subscriptionId: *old,")
-    (action,) = await _actions_for(client, path, text, REMAP)
+    (action,) = await _actions_for(client, path, text)
     assert action.edit is None and action.disabled is not None
     assert "shared through a YAML alias" in action.disabled.reason and "fix SNAPSHOT -o CHANGE.json" in action.disabled.reason
 
