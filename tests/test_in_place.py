@@ -168,3 +168,14 @@ def test_no_operation_writes_nothing(tmp_path: Path) -> None:
 def test_standard_input_is_not_edited_in_place() -> None:
     with pytest.raises(UsageError, match="standard input cannot be edited in place"):
         edit_in_place(Path("<stdin>"), [Op("replace", "/snapshotVersion", "2")])
+
+
+def test_an_edit_of_the_right_value_but_the_wrong_type_is_not_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """1.0 == 1 == true for Python, not for JSON: where an operation wrote, types count."""
+    text = '{"snapshotVersion": "1", "quantity": 5}\n'
+    path = _write(tmp_path, "tenant.json", text)
+    start = text.index("5")
+    monkeypatch.setattr(in_place.SourceEditor, "edits", lambda self, operations: [TextEdit(start, start + 1, "1.0", 1, start + 1, 1, start + 2)])
+    with pytest.raises(UsageError, match="would not read back as the patched snapshot"):
+        edit_in_place(path, [Op("replace", "/quantity", 1)])
+    assert path.read_text() == text

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import jsonpatch
+import jsonpointer
 
 from wxcc_policy.errors import EditRefused, InputError, UsageError
 from wxcc_policy.inputs.file_bytes import STDIN, decode_utf8, read_regular_file, shown_path
-from wxcc_policy.inputs.patches import duplicate
 from wxcc_policy.inputs.positions import line_column
 from wxcc_policy.inputs.readers import reader_for
 from wxcc_policy.inputs.text_edits import PatchOperation, SourceEditor, applied, as_patch
@@ -103,17 +103,29 @@ def _where(shown: str, text: str, offset: int) -> str:
 
 
 def _verify(data: Any, edited: str, suffix: str, operations: Sequence[PatchOperation], shown: str) -> None:
-    """The edited text must read back as the patched document, value for value and type for type."""
+    """The edited text must read back as the patched document (`data`, a value of its own,
+    patched in place), value for value and, where the operations wrote, type for type."""
     try:
-        expected = jsonpatch.apply_patch(duplicate(data), as_patch(operations))
+        expected = jsonpatch.apply_patch(data, as_patch(operations), in_place=True)
     except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException) as exc:
         raise UsageError(f"not edited in place: the change does not apply: {exc}", shown) from None
     try:
         got = reader_for(suffix).read(edited)[0]
     except InputError as exc:
         raise UsageError(f"not edited in place: the edited text would not read back ({exc.message}); nothing written", shown) from None
-    if not same_value(got, expected):
+    if got != expected or not all(_same_at(got, expected, o.path) for o in operations):
         raise UsageError("not edited in place: the edited text would not read back as the patched snapshot; nothing written", shown)
+
+
+def _same_at(got: Any, expected: Any, pointer: str) -> bool:
+    """Python's == takes 1, 1.0 and true for one value: where an operation wrote, the types
+    are compared too (elsewhere the text, and so each value's type, is as it was)."""
+    if pointer.endswith("/-"):  # the end of an array: == has judged it
+        return True
+    try:
+        return same_value(jsonpointer.resolve_pointer(got, pointer), jsonpointer.resolve_pointer(expected, pointer))
+    except (jsonpointer.JsonPointerException, TypeError):  # removed, or `-`: == has judged it
+        return True
 
 
 def same_value(a: Any, b: Any) -> bool:
