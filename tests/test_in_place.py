@@ -175,7 +175,8 @@ def test_an_edit_of_the_right_value_but_the_wrong_type_is_not_written(tmp_path: 
     text = '{"snapshotVersion": "1", "quantity": 5}\n'
     path = _write(tmp_path, "tenant.json", text)
     start = text.index("5")
-    monkeypatch.setattr(in_place.SourceEditor, "edits", lambda self, operations: [TextEdit(start, start + 1, "1.0", 1, start + 1, 1, start + 2)])
+    wrong = [TextEdit(start, start + 1, "1.0", 1, start + 1, 1, start + 2)]
+    monkeypatch.setattr(in_place.SourceEditor, "edits", lambda self, operations: wrong)
     with pytest.raises(UsageError, match="would not read back as the patched snapshot"):
         edit_in_place(path, [Op("replace", "/quantity", 1)])
     assert path.read_text() == text

@@ -95,7 +95,6 @@ class _Pieces:
         return Edit(source_start, source_end, current[begin:start] + text + current[end:finish])
 
 
-
 class _Lines:
     """Line starts of a text, found once: each edit's line and column by bisection, as
     inputs/positions.py counts them (lines end at LF, CRLF or CR; columns in code points)."""
