@@ -15,7 +15,7 @@ against the original text, sorted and disjoint (edits that touch are joined into
 from __future__ import annotations
 
 import bisect
-import re
+import sys
 from collections.abc import Iterable
 from itertools import pairwise
 from typing import Any, NamedTuple, Protocol
@@ -23,7 +23,7 @@ from typing import Any, NamedTuple, Protocol
 from wxcc_policy.errors import EditRefused
 from wxcc_policy.inputs.json_edits import JsonEditor
 from wxcc_policy.inputs.pointers import split_pointer
-from wxcc_policy.inputs.text_layout import Edit
+from wxcc_policy.inputs.text_layout import Edit, line_start
 from wxcc_policy.inputs.yaml_edits import YamlEditor
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -96,16 +96,23 @@ class _Pieces:
 
 
 class _Lines:
-    """Line starts of a text, found once: each edit's line and column by bisection, as
-    inputs/positions.py counts them (lines end at LF, CRLF or CR; columns in code points)."""
+    """Lines and columns of offsets, as inputs/positions.py counts them (lines end at LF,
+    CRLF or CR; columns in code points). Each offset is counted from the nearest one
+    counted before it: fixes come in document order, so a file is swept about once."""
 
     def __init__(self, text: str) -> None:
-        breaks = re.finditer(r"\r\n|\r|\n", text) if "\r" in text else re.finditer("\n", text)
-        self._starts = [0, *(m.end() for m in breaks)]
+        self._text = text
+        self._has_cr = "\r" in text
+        self._known: list[tuple[int, int]] = [(0, 1)]  # (offset, line), sorted
 
     def at(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self._starts, offset)
-        return line, offset - self._starts[line - 1] + 1
+        text = self._text
+        base, line = self._known[bisect.bisect_right(self._known, (offset, sys.maxsize)) - 1]
+        line += text.count("\n", base, offset)
+        if self._has_cr:
+            line += text.count("\r", base, offset) - text.count("\r\n", base, offset)
+        bisect.insort(self._known, (offset, line))
+        return line, offset - line_start(text, offset) + 1
 
     def text_edits(self, pieces: Iterable[Edit]) -> list[TextEdit]:
         return [TextEdit(p.start, p.end, p.text, *self.at(p.start), *self.at(p.end)) for p in pieces]
