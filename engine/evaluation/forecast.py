@@ -263,7 +263,7 @@ def _entries(document: Document, seen: _Seen, calendar: list[str], subject: str)
     located = {id(raw): finding for finding, raw in locate_pairs(document, raws, subject)}
     rows = []
     for key, (day, raw) in seen.first.items():
-        finding = located[id(raw)]._replace(remedy=None)  # a forecast carries no fix, however it was evaluated
+        finding = located[id(raw)]._replace(remedy=None)  # a forecast carries no fix (see _forecast_policies)
         gone = seen.gone.get(key)
         gone = gone if gone is not None and gone > day else None
         entry = ForecastEntry(finding, calendar[day] if day else None, calendar[gone] if gone is not None else None)
