@@ -328,3 +328,16 @@ def test_in_place_takes_no_output_and_no_format(runner, tmp_path) -> None:
         code, _, err = run_cli(runner, "fix", str(snapshot), "--in-place", *extra)
         assert code == 2, (extra, err)
     assert snapshot.read_bytes() == VIOLATIONS.read_bytes()
+
+
+def test_a_snapshot_that_cannot_be_fixed_says_why_and_fails(runner, tmp_path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"snapshotVersion": "1",\n  "users": [}\n')
+    code, out, err = run_cli(runner, "fix", str(bad))
+    assert code == 1 and json.loads(out) == []
+    assert re.search(r"bad\.json:2:\d+: ", err), err
+
+
+def test_paired_takes_no_standard_input(runner) -> None:
+    code, _, err = run_cli(runner, "fix", "-", "--paired")
+    assert code == 2 and "standard input" in err

@@ -89,6 +89,8 @@ def _check_mode(session: Session, mode: str) -> None:
     o = session.options
     if mode != "change" and o.output is not None:
         raise UsageError(f"--{mode} writes beside or into each snapshot: -o is for the change of one snapshot")
+    if mode == "paired" and "-" in o.paths:
+        raise UsageError("--paired writes a change file beside each snapshot: standard input (-) has no place beside it")
     if mode == "in-place" and (o.fmt is not None or "-" in o.paths):
         raise UsageError("--in-place edits snapshot files: it takes no --format and no standard input")
 

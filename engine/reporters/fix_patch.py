@@ -39,11 +39,20 @@ def _yaml_item(operation: dict[str, Any]) -> str:
 def notes(fixed: FixedFile) -> list[str]:
     """One line per remedy not emitted, and per choice left to the user."""
     where = fixed.before.file
-    lines = [f"{where}: no safe fix for {left.key}: {left.reason}" for left in fixed.left_out]
+    lines = _problems(fixed)
+    lines += [f"{where}: no safe fix for {left.key}: {left.reason}" for left in fixed.left_out]
     for remedy in fixed.choices:
         options = ", ".join(json.dumps(c, ensure_ascii=False) for c in remedy.candidates)
         lines.append(f"{where}: {remedy.key} needs a choice, one of {options}: no operation written")
     return lines
+
+
+def _problems(fixed: FixedFile) -> list[str]:
+    """Why a snapshot could not be fixed at all: it cannot be read, fails its schema, or a policy failed on it."""
+    result = fixed.before
+    located = [e for e in (result.parse_error, result.eval_error) if e is not None]
+    lines = [f"{result.file}:{e.line}:{e.column}: {e.message}" for e in located]
+    return lines + [f"{result.file}:{e.line}:{e.column}: schema: {e.pointer or '/'}: {e.message}" for e in result.schema_errors]
 
 
 def summary(files: list[FixedFile]) -> str:
