@@ -95,6 +95,12 @@ def _lsp() -> click.Command:
     return lsp
 
 
+def _fix() -> click.Command:
+    from wxcc_policy.commands.fix import fix  # issue 20: the change that fixes the findings, proved
+
+    return fix
+
+
 COMMANDS: dict[str, Callable[[], click.Command]] = {
     "check": _check,
     "policies": _policies,
@@ -108,6 +114,7 @@ COMMANDS: dict[str, Callable[[], click.Command]] = {
     "export": _export,
     "schema": _schema,
     "lsp": _lsp,
+    "fix": _fix,
 }
 
 

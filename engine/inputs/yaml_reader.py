@@ -326,6 +326,12 @@ def _resolve_plain(text: str, node: yaml.ScalarNode) -> str:
     return _TAG + "str"
 
 
+def plain_is_string(text: str) -> bool:
+    """Whether `text`, written as a plain scalar, reads back as that string (not a number,
+    a boolean or null), by the schema this reader resolves plain scalars with."""
+    return _resolve_plain(text, None) == _TAG + "str"  # type: ignore[arg-type]
+
+
 def node_at(root: yaml.Node, parts: tuple[str, ...]) -> yaml.Node:
     """The node a pointer names, or its deepest existing ancestor."""
     node = root
