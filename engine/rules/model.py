@@ -53,7 +53,7 @@ class PolicyInfo(NamedTuple):
 class Loop(NamedTuple):
     name: str
     items: Fn
-    where: Fn | None  # not wrapped by _located: the loop attributes its errors to where_at
+    where: Fn | None  # not wrapped by locate_errors: the loop attributes its errors to where_at
     where_at: str
 
 
@@ -96,7 +96,7 @@ class Policy(NamedTuple):
     defines: tuple[tuple[str, Fn], ...]
     loops: tuple[Loop, ...]
     lets: tuple[tuple[str, Fn], ...]
-    check: Fn  # not wrapped by _located: the loop attributes its errors to check_at
+    check: Fn  # not wrapped by locate_errors: the loop attributes its errors to check_at
     check_at: str
     bulk_check: BulkFn | None  # the check over a whole collection, when its form allows
     report: Report
