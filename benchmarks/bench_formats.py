@@ -23,7 +23,7 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 
-FORMATS = ("text", "sarif", "junit", "github", "gitlab")
+FORMATS = ("text", "sarif", "junit", "github", "gitlab", "rdjson")
 
 
 def _once(cmd: list[str]) -> float:

@@ -9,42 +9,131 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from collections.abc import Callable
 
 import click
 
 from wxcc_policy import __version__
-from wxcc_policy.commands.baseline import baseline
-from wxcc_policy.commands.check import check
-from wxcc_policy.commands.diff import diff
-from wxcc_policy.commands.explain import explain
-from wxcc_policy.commands.export import export
-from wxcc_policy.commands.forecast import forecast
-from wxcc_policy.commands.lsp import lsp
-from wxcc_policy.commands.plan import plan
-from wxcc_policy.commands.policies import policies
-from wxcc_policy.commands.report import report
-from wxcc_policy.commands.schema import schema
-from wxcc_policy.commands.test import test_command
 from wxcc_policy.errors import UsageError
 from wxcc_policy.outputs.writing import start_run
 
 EXIT_USAGE = 2
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Each command's module is imported when that command runs (or `--help` lists them all):
+# a plain `check` then never loads the HTML portfolio, the Webex export, the language
+# server or the forecast, (issue 21).
+def _check() -> click.Command:
+    from wxcc_policy.commands.check import check
+
+    return check
+
+
+def _policies() -> click.Command:
+    from wxcc_policy.commands.policies import policies
+
+    return policies
+
+
+def _test() -> click.Command:
+    from wxcc_policy.commands.test import test_command
+
+    return test_command
+
+
+def _explain() -> click.Command:
+    from wxcc_policy.commands.explain import explain
+
+    return explain
+
+
+def _baseline() -> click.Command:
+    from wxcc_policy.commands.baseline import baseline
+
+    return baseline
+
+
+def _report() -> click.Command:
+    from wxcc_policy.commands.report import report
+
+    return report
+
+
+def _diff() -> click.Command:
+    from wxcc_policy.commands.diff import diff
+
+    return diff
+
+
+def _plan() -> click.Command:
+    from wxcc_policy.commands.plan import plan
+
+    return plan
+
+
+def _forecast() -> click.Command:
+    from wxcc_policy.commands.forecast import forecast
+
+    return forecast
+
+
+def _export() -> click.Command:
+    from wxcc_policy.commands.export import export  # issue 18: snapshots from the Webex APIs
+
+    return export
+
+
+def _schema() -> click.Command:
+    from wxcc_policy.commands.schema import schema  # issue 22: the bundled schemas, for editors
+
+    return schema
+
+
+def _lsp() -> click.Command:
+    from wxcc_policy.commands.lsp import lsp  # issue 22: the language server
+
+    return lsp
+
+
+def _fix() -> click.Command:
+    from wxcc_policy.commands.fix import fix  # issue 20: the change that fixes the findings, proved
+
+    return fix
+
+
+COMMANDS: dict[str, Callable[[], click.Command]] = {
+    "check": _check,
+    "policies": _policies,
+    "test": _test,
+    "explain": _explain,
+    "baseline": _baseline,
+    "report": _report,
+    "diff": _diff,
+    "plan": _plan,
+    "forecast": _forecast,
+    "export": _export,
+    "schema": _schema,
+    "lsp": _lsp,
+    "fix": _fix,
+}
+
+
+class LazyGroup(click.Group):
+    """A command group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.add_command(COMMANDS[cmd_name](), cmd_name)
+        return self.commands.get(cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="wxcc-policy")
 def cli() -> None:
     """Policy-as-code validator for Webex Contact Center tenants with several subscriptions."""
-
-
-for _command in (check, policies, test_command, explain, baseline):
-    cli.add_command(_command)
-cli.add_command(report)
-for _command in (diff, plan, forecast):  # issue 9: judging a change, and the calendar
-    cli.add_command(_command)
-cli.add_command(export)  # issue 18: snapshots from the Webex APIs
-cli.add_command(schema)  # issue 22: the bundled schemas, for editors
-cli.add_command(lsp)  # issue 22: the language server
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,8 +12,9 @@ once it is known in which file. The stages raise their own subclasses:
     ├── CompileProblem    an expression that parses but cannot be compiled (offset)
     ├── EvalError         an expression failed while evaluating, not yet located
     │   └── BudgetExceeded    ... because it used up the evaluation budget
-    └── EvalFailure       an EvalError located at its expression's file:line:column
-        └── BudgetFailure     ... the budget one, naming the policy
+    ├── EvalFailure       an EvalError located at its expression's file:line:column
+    │   └── BudgetFailure     ... the budget one, naming the policy
+    └── EditRefused       a change that cannot be written into a snapshot's text (offset into it)
 """
 
 from __future__ import annotations
@@ -101,6 +102,11 @@ class BudgetFailure(EvalFailure):
         if self.policy:
             return self
         return BudgetFailure(f"policy {policy}: {self.message}", self.where, policy)
+
+
+class EditRefused(LocatedError):
+    """A change that cannot be written into a snapshot's text as an edit (a value shared
+    through a YAML alias, a target that does not exist); `offset` is into that text."""
 
 
 def did_you_mean(name: str, candidates: Iterable[object]) -> str:

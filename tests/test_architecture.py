@@ -224,3 +224,37 @@ def test_errors_are_imported_from_errors_only() -> None:
 def test_no_stage_imports_the_adapters() -> None:
     importers = {stage for stage, allowed in ALLOWED.items() if "adapters" in allowed}
     assert importers == {"commands"}
+
+
+# -- a plain check loads only what it uses (issue 21: start-up) ------------------------------
+
+UNUSED_BY_A_PLAIN_CHECK = (
+    "httpx",  # the Webex export
+    "pygls",  # the language server
+    "lsprotocol",
+    "jinja2",  # the HTML portfolio report
+    "msgspec",  # the strict-JSON fast path, only past 4 MB of JSON read
+    "hypothesis",
+    "wxcc_policy.adapters",
+    "wxcc_policy.lsp",
+    "wxcc_policy.reporters.portfolio",
+    "wxcc_policy.reporters.sarif",  # reporters the run does not render
+    "wxcc_policy.reporters.junit",
+    "wxcc_policy.commands.export",  # commands that do not run
+    "wxcc_policy.commands.lsp",
+    "wxcc_policy.commands.report",
+    "wxcc_policy.commands.forecast",
+    "wxcc_policy.commands.explain",
+)
+
+
+def test_a_plain_check_imports_none_of_the_other_commands_libraries() -> None:
+    import subprocess
+
+    tenant = ROOT / "examples" / "tenants" / "acme-tenant.json"
+    code = (
+        "import sys; from wxcc_policy.cli import main; code = main(['check', sys.argv[1]]); "
+        "print(code, sorted({m for m in sys.modules for u in sys.argv[2:] if m == u or m.startswith(u + '.')}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(tenant), *UNUSED_BY_A_PLAIN_CHECK], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "0 []", done.stdout + done.stderr

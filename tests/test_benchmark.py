@@ -19,6 +19,7 @@ def test_benchmark_script_runs(tmp_path) -> None:
     assert "1. check (all 15 policies) vs json.load: " in done.stdout
     assert "4. evaluation of ACC-001/ACC-002/DAT-001" in done.stdout
     assert "1b. the same snapshot on one line vs indented: " in done.stdout
+    assert "   check (this tree): wall " in done.stdout  # 3., the small tenant's whole process
 
 
 def test_the_per_rule_benchmark_agrees_with_the_hand_written_rules(tmp_path) -> None:

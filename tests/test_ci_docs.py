@@ -43,7 +43,7 @@ def checkout(tmp_path: Path) -> Path:
 
 def test_the_doc_documents_a_command_for_each_pipeline() -> None:
     commands = documented_commands()
-    assert len(commands) == 5
+    assert len(commands) == 6
     assert any("--report sarif=" in c for c in commands) and any("--report gitlab=" in c for c in commands)
     assert any("--report junit=" in c for c in commands) and any(c.endswith(" -") for c in commands)
 
@@ -84,6 +84,9 @@ def _validate(fmt: str, text: str) -> None:
         xmlschema.XMLSchema(str(EXTERNAL / "JUnit.xsd")).validate(text)
     elif fmt == "gitlab":
         assert all({"description", "check_name", "fingerprint", "severity", "location"} <= set(i) for i in json.loads(text))
+    elif fmt == "rdjson":
+        schema = json.loads((EXTERNAL / "reviewdog" / "DiagnosticResult.json").read_text())
+        jsonschema.Draft4Validator(schema).validate(json.loads(text))
     elif fmt == "json":
         schema = json.loads((ROOT / "schemas" / "result.schema.json").read_text())
         jsonschema.Draft202012Validator(schema).validate(json.loads(text))
@@ -101,6 +104,16 @@ def test_github_workflow_uploads_the_sarif_the_check_writes() -> None:
     assert upload["with"]["sarif_file"] == _report_path(check, "sarif")
     assert "--format github" in check
     assert workflow["permissions"]["security-events"] == "write"
+
+
+def test_reviewdog_job_reads_the_rdjson_the_check_writes() -> None:
+    (workflow,) = [yaml.safe_load(b) for b in blocks("yaml") if "reviewdog" in b]
+    steps = workflow["jobs"]["review"]["steps"]
+    check = next(s["run"] for s in steps if "wxcc-policy check" in s.get("run", ""))
+    review = next(s["run"] for s in steps if s.get("run", "").startswith("reviewdog "))
+    written = check.split(" -o ")[1].split()[0]
+    assert "--format rdjson" in check and "-f=rdjson" in review and review.endswith(f"< {written}")
+    assert workflow["permissions"]["pull-requests"] == "write"
 
 
 def test_gitlab_job_publishes_the_reports_the_check_writes() -> None:

@@ -226,9 +226,10 @@ async def test_waive_this_finding_inserts_a_valid_waiver_that_check_then_honours
     context = types.CodeActionContext(diagnostics=[finding])
     params = types.CodeActionParams(types.TextDocumentIdentifier(path.as_uri()), finding.range, context)
     actions = await client.text_document_code_action_async(params)
-    assert actions and len(actions) == 1
-    action = actions[0]
-    assert isinstance(action, types.CodeAction) and action.edit is not None and action.edit.document_changes
+    waive = [a for a in actions or [] if isinstance(a, types.CodeAction) and a.title.startswith("Waive")]
+    assert len(waive) == 1, actions  # beside it, the finding's declared fix (tested below)
+    action = waive[0]
+    assert action.edit is not None and action.edit.document_changes
     edit = action.edit.document_changes[-1]
     assert isinstance(edit, types.TextDocumentEdit) and edit.text_document.uri == (workspace / ".wxcc-policy.yaml").as_uri()
     config = workspace / ".wxcc-policy.yaml"
@@ -238,6 +239,49 @@ async def test_waive_this_finding_inserts_a_valid_waiver_that_check_then_honours
     assert (waivers[1]["expires"] - waivers[1]["granted"]).days <= 60  # within maxWaiverDays
     waived = {f["key"]: f.get("waived", False) for f in check_json(workspace, path)}
     assert waived[finding.data["key"]] is True  # type: ignore[index]
+
+
+# What the server puts in the finding's diagnostic: the operations of WXCC-ACC-001's `fix:`
+# for the violations example (lsp/diagnose.py), the remap of u-17 to the primary Sub-2.
+REMAP = [{"op": "replace", "path": "/users/0/subscriptionId", "value": "Sub-2"}]
+
+
+async def _actions_for(client: LanguageClient, path: Path, text: str) -> list[types.CodeAction]:
+    found = await diagnostics_after(client, path.as_uri(), open_file(client, path, text))
+    finding = next(d for d in found if d.code == "WXCC-ACC-001")
+    assert isinstance(finding.data, dict) and finding.data["fix"] == REMAP
+    context = types.CodeActionContext(diagnostics=[finding])
+    params = types.CodeActionParams(types.TextDocumentIdentifier(path.as_uri()), finding.range, context)
+    actions = await client.text_document_code_action_async(params)
+    return [a for a in actions or [] if isinstance(a, types.CodeAction) and a.title.startswith("Fix ")]
+
+
+@pytest.mark.asyncio
+async def test_fix_this_finding_is_one_workspace_edit_of_the_values_span(client: LanguageClient, workspace: Path) -> None:
+    path = workspace / "tenants" / "violations-tenant.yaml"
+    text = path.read_text(encoding="utf-8")
+    (action,) = await _actions_for(client, path, text)
+    assert action.title == 'Fix WXCC-ACC-001:org-x:users/u-17: replace /users/0/subscriptionId with "Sub-2"' and action.is_preferred
+    assert action.edit is not None and action.edit.document_changes
+    (change,) = action.edit.document_changes
+    assert isinstance(change, types.TextDocumentEdit) and change.text_document.uri == path.as_uri()
+    (edit,) = change.edits
+    line = text.splitlines()[edit.range.start.line]
+    assert line[edit.range.start.character : edit.range.end.character] == "Sub-1" and edit.new_text == "Sub-2"
+    fixed = _applied(text, change.edits)
+    assert fixed == text.replace("subscriptionId: Sub-1}", "subscriptionId: Sub-2}", 1)  # nothing else moves
+    path.write_text(fixed, encoding="utf-8")
+    assert "WXCC-ACC-001" not in {f["policy"] for f in check_json(workspace, path)}
+
+
+@pytest.mark.asyncio
+async def test_a_fix_of_a_value_shared_through_an_alias_is_offered_disabled(client: LanguageClient, workspace: Path) -> None:
+    path = workspace / "tenants" / "violations-tenant.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("subscriptionId: Sub-1}", "subscriptionId: &old Sub-1}").replace("subscriptionId: Sub-1,", "subscriptionId: *old,")
+    (action,) = await _actions_for(client, path, text)
+    assert action.edit is None and action.disabled is not None
+    assert "shared through a YAML alias" in action.disabled.reason and "fix SNAPSHOT -o CHANGE.json" in action.disabled.reason
 
 
 def _applied(text: str, edits: list[types.TextEdit]) -> str:

@@ -48,9 +48,12 @@ def test_a_policy_dir_named_twice_loads_once(runner: Any, tmp_path: Path, monkey
 
 
 def _commands() -> dict[str, Any]:
+    import click
+
     from wxcc_policy.cli import cli
 
-    return dict(cli.commands)
+    ctx = click.Context(cli)
+    return {name: cli.get_command(ctx, name) for name in cli.list_commands(ctx)}
 
 
 def _format_choices(command: Any) -> tuple[str, ...]:

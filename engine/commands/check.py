@@ -21,7 +21,7 @@ from wxcc_policy.commands.options import (
 from wxcc_policy.commands.progress import many_files_options
 from wxcc_policy.commands.run_options import RunOptions
 from wxcc_policy.commands.session import Session, finish
-from wxcc_policy.reporters import CHECK, check_renderer
+from wxcc_policy.reporters import CHECK, SHOWS_FIXES, check_renderer
 
 
 @click.command()
@@ -48,9 +48,11 @@ def check(show_keys: bool, **params: Any) -> None:
 def _check(session: Session, show_keys: bool) -> int:
     from wxcc_policy.commands.extra_reports import announce, planned_reports, write_reports
 
-    options, settings = session.options, session.settings
+    options = session.options
     reports = planned_reports(options, session.config)
     renderer = check_renderer(session.format_name(CHECK), show_keys)  # a wrong pairing fails before the run
+    session.source_edits = bool(SHOWS_FIXES & {session.format_name(CHECK), *(r.fmt for r in reports)})
+    settings = session.settings
     risk = session.accepted_risk()
     run, _ = session.run()
     run = session.judged(run, risk)

@@ -7,11 +7,14 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from wxcc_policy.errors import UsageError
+
+if TYPE_CHECKING:
+    from wxcc_policy.adapters.webex.export import ExportRequest, Io
 
 
 @click.group()
@@ -66,16 +69,19 @@ def webex(**opts: Any) -> None:
     Exit 0: written; 1: the data is wrong or incomplete (a subscription without its
     commercial row, a malformed response; with --partner, some org); 2: the export could
     not run (refused token, missing scope, no answer, bad option)."""
-    from wxcc_policy.adapters.webex import ExportRequest, export_webex
+    from wxcc_policy.adapters.webex import export_webex
 
-    sys.exit(export_webex(_request(ExportRequest, opts), _io()))
+    sys.exit(export_webex(_request(opts), _io()))
 
 
-def _request(kind: Any, opts: dict[str, Any]) -> Any:
+def _request(opts: dict[str, Any]) -> ExportRequest:
+    """click's parameters as the typed request the adapter takes: no option dict goes further."""
+    from wxcc_policy.adapters.webex import ExportRequest
+
     cc_base = opts["cc_base_url"] or f"https://api.wxcc-{opts['region']}.cisco.com"
     fields = {k: opts[k] for k in ("org", "partner", "output", "out_dir", "fmt", "commercial_template", "save_responses", "from_responses")}
     limits = {"max_rate": opts["max_rate"], "timeout": opts["timeout"], "retries": opts["retries"], "jobs": opts["jobs"]}
-    return kind(
+    return ExportRequest(
         **fields, **limits, commercial=tuple(opts["commercial"]), token=_token(opts), api_base_url=opts["api_base_url"], cc_base_url=cc_base
     )
 
@@ -91,7 +97,7 @@ def _token(opts: dict[str, Any]) -> str:
     return os.environ.get("WEBEX_ACCESS_TOKEN", "").strip()
 
 
-def _io() -> Any:
+def _io() -> Io:
     from wxcc_policy.adapters.webex.export import Io
     from wxcc_policy.outputs.writing import write_output
     from wxcc_policy.reporters.portfolio.model import generated_at

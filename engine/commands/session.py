@@ -37,6 +37,7 @@ class Session:
     def __init__(self, options: RunOptions, tracking: bool = False) -> None:
         self.options = options
         self._tracking = tracking or options.horizon is not None
+        self.source_edits = False  # set before the run by a command whose formats show fixes in place
 
     @cached_property
     def config(self) -> Config:
@@ -73,6 +74,7 @@ class Session:
             parameters=self.parameters,
             policy_ids=select_policies(self.policies, o.select or config.select, o.skip or config.skip),
             limits=config.limits,
+            source_edits=self.source_edits,
         )
 
     def accepted_risk(self) -> AcceptedRisk:

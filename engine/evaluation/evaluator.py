@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from wxcc_policy.errors import EvalError, EvalFailure
-from wxcc_policy.evaluation.raw_findings import RawFinding
+from wxcc_policy.evaluation.raw_findings import RawFinding, RawFix, RawOperation
 from wxcc_policy.lang.names import PARAMS
 from wxcc_policy.lang.runtime import Runtime
 from wxcc_policy.lang.speedups import failing_items
+from wxcc_policy.lang.values import sort_key
 from wxcc_policy.rules.expressions import RUNTIME_FAULTS, fault_failure
-from wxcc_policy.rules.model import Env, Fn, Loop, Policy, Report
+from wxcc_policy.rules.model import Env, Fix, Fn, Loop, Policy, Report
 
 if TYPE_CHECKING:
     from wxcc_policy.evaluation.tracer import Tracer
@@ -135,7 +136,37 @@ def _report(policy: Policy, env: Env, tracer: Tracer | None = None) -> RawFindin
     field = report.field(scope) if report.field else None
     # Messages are single lines: YAML folding can leave line breaks around {...} parts.
     message = " ".join(report.message(scope).split())
-    raw = RawFinding(policy.info, report.at(scope), field, report.key(scope), message, scope, _impact(report, scope))
+    remedy = _fix(report.fix, scope) if report.fix is not None else None
+    raw = RawFinding(policy.info, report.at(scope), field, report.key(scope), message, scope, _impact(report, scope), remedy)
     if tracer is not None:
         tracer.finding(raw)
     return raw
+
+
+def _fix(fix: Fix, scope: Env) -> RawFix | None:
+    """The fix of one finding: None when `when` fails or a choice has no candidate; only
+    the candidates when there are several (the tool does not pick one)."""
+    if fix.when is not None and not fix.when(scope):
+        return None
+    env = scope
+    if fix.choice is not None:
+        candidates = _distinct(fix.choice.source(scope) or ())
+        if len(candidates) != 1:
+            return RawFix((), tuple(candidates)) if candidates else None
+        env = {**scope, fix.choice.name: candidates[0]}
+    return RawFix(tuple(_operation(op, env) for op in fix.operations))
+
+
+def _operation(op: Any, env: Env) -> RawOperation:
+    field = op.field(env) if op.field is not None else None
+    return RawOperation(op.op, op.at(env), field, op.value(env) if op.value is not None else None)
+
+
+def _distinct(values: Any) -> list[Any]:
+    if isinstance(values, (set, frozenset)):  # a set's order is not the same from run to run
+        values = sorted(values, key=sort_key)
+    out: list[Any] = []
+    for value in values:
+        if value not in out:
+            out.append(value)
+    return out

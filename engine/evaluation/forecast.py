@@ -254,7 +254,8 @@ def _forecast_policy(policy: Policy, horizon: Horizon, seen: _Seen, subject: str
         return "" if known(scope) else field_once(scope)
 
     chosen = field if report.field else None
-    return policy._replace(report=report._replace(lets=(), key=key, field=chosen, message=message))
+    # A forecast's findings carry no fix: what to change is decided on the day it fires.
+    return policy._replace(report=report._replace(lets=(), key=key, field=chosen, message=message, fix=None))
 
 
 def _entries(document: Document, seen: _Seen, calendar: list[str], subject: str) -> tuple[ForecastEntry, ...]:
@@ -262,7 +263,7 @@ def _entries(document: Document, seen: _Seen, calendar: list[str], subject: str)
     located = {id(raw): finding for finding, raw in locate_pairs(document, raws, subject)}
     rows = []
     for key, (day, raw) in seen.first.items():
-        finding = located[id(raw)]
+        finding = located[id(raw)]._replace(remedy=None)  # a forecast carries no fix (see _forecast_policies)
         gone = seen.gone.get(key)
         gone = gone if gone is not None and gone > day else None
         entry = ForecastEntry(finding, calendar[day] if day else None, calendar[gone] if gone is not None else None)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from wxcc_policy.errors import EvalFailure
-from wxcc_policy.evaluation.raw_findings import RawFinding
+from wxcc_policy.evaluation.raw_findings import RawFinding, RawFix
+from wxcc_policy.evaluation.remedy import Operation, Remedy
 from wxcc_policy.evaluation.results import Finding
 from wxcc_policy.inputs.documents import Document
 from wxcc_policy.inputs.pointers import PointerIndex, split_pointer
+from wxcc_policy.rules.model import PolicyInfo
 
 
 def locate(document: Document, raw: list[RawFinding], subject: str) -> tuple[Finding, ...]:
@@ -22,18 +24,31 @@ def locate_pairs(document: Document, raw: list[RawFinding], subject: str) -> lis
     for f, ptr in zip(raw, pointers, strict=True):
         at = positions[ptr]
         key = f"{f.policy.id}:{subject}:{f.entity}"
-        finding = Finding(f.policy.id, f.policy.severity, f.message, ptr, at.line, at.column, key, impact=f.impact)
+        remedy = _remedy(index, f, key) if f.fix is not None else None
+        finding = Finding(f.policy.id, f.policy.severity, f.message, ptr, at.line, at.column, key, impact=f.impact, remedy=remedy)
         rows.append(((at.offset, _pointer_order(ptr), f.policy.id, f.message), finding, f))
     rows.sort(key=lambda row: row[0])
     return [(finding, f) for _, finding, f in rows]
 
 
 def _pointer(index: PointerIndex, finding: RawFinding) -> str:
-    base = index.pointer(finding.target) if isinstance(finding.target, (dict, list)) else None
+    return _element_pointer(index, finding.policy, finding.target, finding.field, "report.at")
+
+
+def _element_pointer(index: PointerIndex, policy: PolicyInfo, target: object, field: str | None, what: str) -> str:
+    base = index.pointer(target) if isinstance(target, (dict, list)) else None
     if base is None:
-        message = "report.at must be an element of the document (an object or a list reached from it), not a computed value"
-        raise EvalFailure(f"policy {finding.policy.id}: {message}", finding.policy.report_at or finding.policy.source, finding.policy.id)
-    return f"{base}/{finding.field}" if finding.field else base
+        message = f"{what} must be an element of the document (an object or a list reached from it), not a computed value"
+        raise EvalFailure(f"policy {policy.id}: {message}", policy.report_at or policy.source, policy.id)
+    return f"{base}/{field}" if field else base
+
+
+def _remedy(index: PointerIndex, finding: RawFinding, key: str) -> Remedy:
+    """The fix with its JSON Pointers: authors name the element and its field, never an index."""
+    fix: RawFix = finding.fix  # type: ignore[assignment]
+    pointers = [_element_pointer(index, finding.policy, op.target, op.field, "a fix's at") for op in fix.operations]
+    operations = tuple(Operation(op.op, ptr, op.value) for op, ptr in zip(fix.operations, pointers, strict=True))
+    return Remedy(key, finding.policy.id, operations, fix.candidates)
 
 
 def _pointer_order(pointer: str) -> tuple[tuple[int, int | str], ...]:

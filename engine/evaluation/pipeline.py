@@ -13,6 +13,7 @@ from wxcc_policy.evaluation.locate import locate
 from wxcc_policy.evaluation.raw_findings import RawFinding
 from wxcc_policy.evaluation.results import FileResult, FileResults, Located, RuleInfo, RunResult, SchemaError
 from wxcc_policy.evaluation.run_header import run_header
+from wxcc_policy.evaluation.source_fixes import remedies, with_lines, with_source_fixes
 from wxcc_policy.inputs.discovery import discover
 from wxcc_policy.inputs.documents import Document, ParseFailure, read_document
 from wxcc_policy.lang.budget import Limits
@@ -30,6 +31,7 @@ class CheckSettings(NamedTuple):
     parameters: dict[str, dict[str, Any]]
     policy_ids: tuple[str, ...]
     limits: Limits = DEFAULT_LIMITS  # the evaluation budget per document (lang/budget.py)
+    source_edits: bool = False  # fixes as text edits and the lines problems are on (evaluation/source_fixes.py)
 
 
 def select_policies(policies: PolicySet, select: Iterable[str], skip: Iterable[str]) -> tuple[str, ...]:
@@ -81,8 +83,10 @@ def check_document(document: Document | ParseFailure, settings: CheckSettings, p
             SchemaError(p.pointer, p.message, positions[p.pointer].line, positions[p.pointer].column)
             for p in sorted(problems, key=lambda p: (positions[p.pointer].offset, p.pointer, p.message))
         )
-        return FileResult(document.path, document.digest, schema_errors=errors)
-    return _evaluate_document(document, settings, policies)
+        result = FileResult(document.path, document.digest, schema_errors=errors)
+        return with_lines(result, document) if settings.source_edits else result
+    result = _evaluate_document(document, settings, policies)
+    return with_source_fixes(result, document, remedies(result)) if settings.source_edits else result
 
 
 def _evaluate_document(document: Document, settings: CheckSettings, policies: PolicySet) -> FileResult:

@@ -10,6 +10,20 @@ from typing import Any, NamedTuple
 from wxcc_policy.rules.model import PolicyInfo
 
 
+class RawOperation(NamedTuple):
+    """A fix operation before it is located: `target` is the document element it edits."""
+
+    op: str
+    target: Any
+    field: str | None
+    value: Any
+
+
+class RawFix(NamedTuple):
+    operations: tuple[RawOperation, ...]
+    candidates: tuple[Any, ...] = ()  # a choice the tool cannot make: no operations
+
+
 class RawFinding(NamedTuple):
     """A finding before it is located: `target` is the document element it is about."""
 
@@ -20,3 +34,4 @@ class RawFinding(NamedTuple):
     message: str
     env: dict[str, Any]  # the bindings that made it fire, for `explain`
     impact: tuple[str, int | float] | None = None  # the policy's measure and this finding's value
+    fix: RawFix | None = None  # what the policy's `fix:` gives for it

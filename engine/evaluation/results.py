@@ -6,7 +6,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
+from wxcc_policy.evaluation.remedy import Remedy
 from wxcc_policy.evaluation.spool import Spool
+from wxcc_policy.inputs.text_edits import TextEdit
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
@@ -54,6 +56,7 @@ class Finding(NamedTuple):
     waiver: Waiver | None = None
     state: str | None = None
     impact: tuple[str, int | float] | None = None  # (measure, value), when the policy declares one
+    remedy: Remedy | None = None  # what the policy's `fix:` declares for it (evaluation/remedy.py)
 
     @property
     def counts(self) -> bool:
@@ -72,6 +75,16 @@ class Notice(NamedTuple):
     key: str = ""  # the finding key (or waiver label) the notice is about
 
 
+class SourceFix(NamedTuple):
+    """A finding's fix as text edits of its file (inputs/text_edits.py), for the formats
+    that show a fix where it applies (SARIF `fixes`, reviewdog suggestions)."""
+
+    key: str  # the finding's key
+    description: str  # what the edits do: "replace /users/3/role with \"agent\""
+    edits: tuple[TextEdit, ...] = ()
+    refused: str = ""  # why it cannot be a text edit (a value shared through a YAML alias)
+
+
 class FileResult(NamedTuple):
     file: str
     digest: str
@@ -81,6 +94,9 @@ class FileResult(NamedTuple):
     schema_errors: tuple[SchemaError, ...] = ()
     findings: tuple[Finding, ...] = ()
     eval_error: Located | None = None  # a policy failed at run time on this file
+    # Only when the run's formats place text in the file (CheckSettings.source_edits):
+    fixes: tuple[SourceFix, ...] = ()  # the fixes of its findings, as text edits
+    lines: tuple[tuple[int, str], ...] = ()  # (number, text) of the lines its problems and fixes touch
 
     @property
     def invalid(self) -> bool:

@@ -59,13 +59,14 @@ def yaml_value_end(text: str, root: yaml.Node | None, pointer: str, start: int) 
     if root is None:
         return _line_end(text, start)
     end = int(node_at(root, split_pointer(pointer)).end_mark.index)
-    end = _before_trailing_blank(text, start, end)
+    end = before_trailing_blank(text, start, end)
     return end if end > start else _line_end(text, start)
 
 
-def _before_trailing_blank(text: str, start: int, end: int) -> int:
+def before_trailing_blank(text: str, start: int, end: int) -> int:
     """A block collection's end mark is at the next token: step back over the blank lines
-    and comment lines before it, so the range ends on the value's last character."""
+    and comment lines before it, so the range ends on the value's last character (also
+    where a fix's text edit of the value ends: inputs/yaml_edits.py)."""
     lines = text[start:end].splitlines(keepends=True)
     while len(lines) > 1 and (not lines[-1].strip() or lines[-1].lstrip().startswith("#")):
         lines.pop()

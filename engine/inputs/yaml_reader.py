@@ -137,8 +137,13 @@ def parse_yaml(text: str) -> tuple[Any, yaml.Node | None]:
     root = compose_yaml(text)
     if root is None:
         return None, None
+    return construct(root), root
+
+
+def construct(root: yaml.Node) -> Any:
+    """The value of a composed document (compose_yaml). Raises InputError with an offset."""
     try:
-        return _Constructor().build(root), root
+        return _Constructor().build(root)
     except RecursionError:
         raise InputError("invalid YAML: nesting is too deep", root.start_mark.index) from None
 
@@ -324,6 +329,12 @@ def _resolve_plain(text: str, node: yaml.ScalarNode) -> str:
     if _FLOAT.match(text) or _NON_FINITE.match(text):
         return _TAG + "float"
     return _TAG + "str"
+
+
+def plain_is_string(text: str) -> bool:
+    """Whether `text`, written as a plain scalar, reads back as that string (not a number,
+    a boolean or null), by the schema this reader resolves plain scalars with."""
+    return _resolve_plain(text, None) == _TAG + "str"  # type: ignore[arg-type]
 
 
 def node_at(root: yaml.Node, parts: tuple[str, ...]) -> yaml.Node:

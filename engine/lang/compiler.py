@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping
 from typing import Any, NoReturn
 
 from wxcc_policy.errors import CompileProblem, EvalError
-from wxcc_policy.lang import ast, speedups
-from wxcc_policy.lang.budget import budget_of
+from wxcc_policy.lang import ast, inlining, speedups
+from wxcc_policy.lang.budget import CALL_STEPS, budget_of
 from wxcc_policy.lang.builtins import BUILTINS, Builtin, Lam
 from wxcc_policy.lang.names import RUNTIME_KEY
 from wxcc_policy.lang.shapes import Shape, ShapeProblem, Shapes, did_you_mean, list_of, map_of, object_of
@@ -53,6 +53,7 @@ class Namespace:
         self.builtins = builtins
         self.values: dict[str, Callable[[], Shape]] = {}
         self.functions: dict[str, tuple[tuple[str, ...], Callable[[], Shape]]] = {}
+        self.inline: dict[str, Callable[[], inlining.Inline | None]] = {}  # the functions a call may inline
 
     def all_names(self) -> list[str]:
         return [*self.env_names, *self.values]
@@ -217,7 +218,19 @@ class Compiler:
         if len(node.args) != len(params):
             raise CompileProblem(f"{node.name}() takes {len(params)} argument(s): {', '.join(params)}", node.pos)
         args = [self.compile(arg, scope)[0] for arg in node.args]
-        return _library_caller(node.name, args), shape_of()
+        inlined = self._inlined(node, args, scope)
+        return (inlined or _library_caller(node.name, args)), shape_of()
+
+    def _inlined(self, node: ast.Call, args: list[Fn], scope: dict[str, Shape]) -> Fn | None:
+        """The call compiled as the function's body (lang/inlining.py), or None where it cannot be."""
+        spec = self.ns.inline[node.name]() if node.name in self.ns.inline else None
+        if spec is None or not inlining.inlinable(spec, node.args, scope, self.bound(scope)):
+            return None
+        try:
+            body, _ = self.compile(inlining.substitute(spec.body, dict(zip(spec.params, node.args, strict=True))), scope)
+        except CompileProblem:  # e.g. a field the argument's shape lacks: left to the call, as written
+            return None
+        return _inline_caller(node.name, args, spec.locate(body))
 
     def _builtin(self, node: ast.Call, spec: Builtin, scope: dict[str, Shape]) -> tuple[Fn, Shape]:
         if not spec.min_args <= len(node.args) <= spec.max_args:
@@ -283,6 +296,20 @@ def _library_caller(name: str, args: list[Fn]) -> Fn:
         a, b = args
         return lambda env: env[RUNTIME_KEY].call(name, [a(env), b(env)])
     return lambda env: env[RUNTIME_KEY].call(name, [a(env) for a in args])
+
+
+def _inline_caller(name: str, args: list[Fn], body: Fn) -> Fn:
+    """An inlined call: the body, and the budget a call spends. Under `explain` (an observed
+    runtime) it is the call again, so that every derived call is recorded as written."""
+
+    def inlined(env: Env) -> Any:
+        runtime = env[RUNTIME_KEY]
+        if runtime.observed:
+            return runtime.call(name, [a(env) for a in args])
+        runtime.budget.spend(CALL_STEPS)
+        return body(env)
+
+    return inlined
 
 
 def _call_builtin(spec: Builtin, args: list[Fn]) -> Fn:

@@ -35,6 +35,7 @@ class Runtime:
         self._values: dict[str, Any] = {}
         self._memo: dict[tuple[Any, ...], Any] = {}
         self.budget: Budget = base.get(BUDGET_KEY, NO_BUDGET)
+        self.observed = False  # inlined calls (lang/inlining.py) go through call() while observed
 
     def value(self, name: str) -> Any:
         try:
@@ -81,6 +82,7 @@ class Runtime:
         """Route value() and call() through `hook(name, args, compute)` (args None for a
         value), or stop. Only this instance's methods are shadowed: an unobserved runtime
         pays nothing. `explain` records derived values this way (evaluation/tracer.py)."""
+        self.observed = hook is not None
         if hook is None:
             vars(self).pop("value", None)
             vars(self).pop("call", None)

@@ -1,4 +1,8 @@
-"""Code actions: "waive this finding" inserts a waiver, valid against the waiver schema, into
+"""Code actions: "fix this finding" writes the finding's declared fix (its policy's `fix:`)
+into the document as text edits at the values' spans (inputs/text_edits.py: formatting and
+comments outside them stay), one workspace edit; a fix that cannot be written as text (a
+value shared through a YAML alias) is offered disabled, with the reason. "Waive this
+finding" inserts a waiver, valid against the waiver schema, into
 the configured waiver file (the first `waiverFiles` option, else the configuration's
 `waivers:`), granted today and expiring within `maxWaiverDays`, with an owner and reason
 for the user to fill in. The client applies the edit; the server writes nothing.
@@ -11,13 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
-from wxcc_policy.errors import InputError
+from wxcc_policy.errors import EditRefused, InputError
+from wxcc_policy.evaluation.source_fixes import describe
+from wxcc_policy.inputs.text_edits import text_edits
 from wxcc_policy.inputs.yaml_reader import parse_yaml
 from wxcc_policy.lsp.diagnose import Lines
 from wxcc_policy.lsp.workspace import Loaded, Workspace
@@ -30,8 +36,41 @@ def code_actions(workspace: Workspace, path: Path, params: types.CodeActionParam
     if not isinstance(loaded, Loaded):
         return None
     wanted = [d for d in params.context.diagnostics if isinstance(d.data, dict) and "key" in d.data and "waived" not in d.message]
-    actions = [_waive(workspace, loaded, d) for d in wanted]
+    fixes = [_fix(workspace, path, d) for d in wanted if isinstance(d.data, dict) and d.data.get("fix")]
+    actions = [*fixes, *(_waive(workspace, loaded, d) for d in wanted)]
     return [a for a in actions if a is not None] or None
+
+
+def _at(lines: Lines, offset: int) -> types.Position:
+    return types.Position(*lines.position(offset))
+
+
+class _Operation(NamedTuple):
+    op: str
+    path: str
+    value: Any = None
+
+
+def _fix(workspace: Workspace, path: Path, finding: types.Diagnostic) -> types.CodeAction:
+    data: dict[str, Any] = finding.data if isinstance(finding.data, dict) else {}
+    operations = [_Operation(o["op"], o["path"], o.get("value")) for o in data["fix"]]
+    title = f"Fix {data['key']}: " + "; ".join(describe(o) for o in operations)
+    text = workspace.text(path)
+    try:
+        edits = text_edits(text, path.suffix, operations)
+    except EditRefused as exc:
+        reason = types.CodeActionDisabled(reason=exc.message)
+        return types.CodeAction(title=title, kind=types.CodeActionKind.QuickFix, diagnostics=[finding], disabled=reason)
+    lines = Lines(text)
+    changes = [types.TextEdit(types.Range(_at(lines, e.start), _at(lines, e.end)), e.text) for e in edits]
+    document = types.OptionalVersionedTextDocumentIdentifier(uri=from_fs_path(str(path)) or path.as_uri(), version=None)
+    return types.CodeAction(
+        title=title,
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[finding],
+        is_preferred=True,
+        edit=types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(document, changes)]),
+    )
 
 
 def _waive(workspace: Workspace, loaded: Loaded, finding: types.Diagnostic) -> types.CodeAction | None:

@@ -20,11 +20,13 @@ from wxcc_policy.evaluation.baseline import compare
 from wxcc_policy.evaluation.change import plan_documents
 from wxcc_policy.evaluation.pipeline import check_document, run_result
 from wxcc_policy.evaluation.results import FileResult, Finding, Located
+from wxcc_policy.evaluation.source_fixes import fix_operations
 from wxcc_policy.evaluation.waivers import WaiverSettings, apply_waivers, check_policy_ids
 from wxcc_policy.inputs.documents import Document, ParseFailure, parse_text
 from wxcc_policy.inputs.positions import line_column
 from wxcc_policy.inputs.readers import reader_for
 from wxcc_policy.inputs.spans import json_value_end, yaml_value_end
+from wxcc_policy.inputs.text_edits import as_patch
 from wxcc_policy.lsp.workspace import Loaded, Workspace, digest_of, yaml_file_from_text
 from wxcc_policy.validation.schemas import check_file
 
@@ -129,7 +131,10 @@ def _finding(lines: Lines, document: Document | ParseFailure, f: Finding) -> Pro
         severity, note = "hint", f" (waived until {f.waiver.expires}, {f.waiver.owner})"
     elif f.state == "existing":
         severity, note = "hint", " (in the baseline)"
-    data = {"key": f.key, "policy": f.policy, "pointer": f.pointer, "line": f.line, "column": f.column}
+    data: dict[str, Any] = {"key": f.key, "policy": f.policy, "pointer": f.pointer, "line": f.line, "column": f.column}
+    operations = fix_operations(f)
+    if operations:
+        data["fix"] = as_patch(operations)  # the code action writes it (lsp/actions.py)
     return _value(lines, document, f.pointer, f.line, f.column, severity, f.policy, f.message + note, data)
 
 

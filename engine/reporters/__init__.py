@@ -18,7 +18,15 @@ Text = str | Iterable[str]
 
 CHECK: Registry[Callable[[Any, bool], Text]] = Registry(
     "check",
-    {"text": "text_report", "json": "json_report", "sarif": "sarif", "junit": "junit", "github": "github", "gitlab": "gitlab"},
+    {
+        "text": "text_report",
+        "json": "json_report",
+        "sarif": "sarif",
+        "junit": "junit",
+        "github": "github",
+        "gitlab": "gitlab",
+        "rdjson": "rdjson",
+    },
 )
 # diff and plan: their own text and JSON; the pipeline formats render the change as a
 # check's result, each finding with its state (new, unchanged, resolved).
@@ -31,6 +39,7 @@ CHANGE: Registry[Callable[[Any, bool], Text]] = Registry(
         "junit": "change_formats:junit",
         "github": "change_formats:github",
         "gitlab": "change_formats:gitlab",
+        "rdjson": "change_formats:rdjson",
     },
 )
 FORECAST: Registry[Callable[[Any, bool], Text]] = Registry(
@@ -51,7 +60,9 @@ PORTFOLIO: Registry[Callable[[dict[str, Any]], Text]] = Registry(
     },
 )
 TEST: Registry[Callable[[Any], str]] = Registry("test", {"text": "policy_tests:render_text", "json": "policy_tests:render_json"})
-SUBJECTS = (CHECK, CHANGE, FORECAST, EXPLAIN, CATALOG, PORTFOLIO, TEST)
+# fix: the change it writes for one snapshot, `(fixed file)` (reporters/fix_patch.py)
+FIX: Registry[Callable[[Any], str]] = Registry("fix", {"json": "fix_patch:render_json", "yaml": "fix_patch:render_yaml"})
+SUBJECTS = (CHECK, CHANGE, FORECAST, EXPLAIN, CATALOG, PORTFOLIO, TEST, FIX)
 
 
 def check_renderer(fmt: str, show_keys: bool = False) -> Callable[[Any, bool], Text]:
@@ -66,4 +77,7 @@ def check_renderer(fmt: str, show_keys: bool = False) -> Callable[[Any, bool], T
     return keyed_chunks
 
 
-HUMAN_FORMATS = frozenset({"text", "github"})  # end with the summary line a CI log shows
+HUMAN_FORMATS = frozenset({"text", "github"})
+# Formats that show a finding's fix where it applies: the run attaches the fixes as text
+# edits, and the lines they touch, for them (CheckSettings.source_edits).
+SHOWS_FIXES = frozenset({"sarif", "rdjson"})  # end with the summary line a CI log shows

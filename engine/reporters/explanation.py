@@ -227,6 +227,7 @@ def _finding(ex: Explanation, plan: Layout, index: int, finding: Finding, traced
     ]
     lines += [f"    {_binding(b)}" for b in traced.bindings]
     lines.append(f"  Failed condition: {condition_text(ex)}  →  {notation(traced.condition)}")
+    lines += fix_lines(ex, finding)
     shared = [n for n in traced.uses if id(n) not in {id(m) for m in plan.local[index]}]
     if shared:
         lines.append(f"  Uses: {_refs(shared, plan)}")
@@ -235,6 +236,22 @@ def _finding(ex: Explanation, plan: Layout, index: int, finding: Finding, traced
         lines.append("  Derived values only this finding used:")
     for node in plan.local[index]:
         lines += _tree(node, plan, printed, 2)
+    return lines
+
+
+def fix_lines(ex: Explanation, finding: Finding) -> list[str]:
+    """The finding's declared fix (`wxcc-policy fix` proves it before writing it)."""
+    remedy = finding.remedy
+    if ex.policy.report.fix is None:
+        return ["  Fix: none declared (the policy has no fix:)"]
+    if remedy is None:
+        return ["  Fix: none for this finding (the fix's when does not hold, or no candidate)"]
+    if remedy.needs_choice:
+        return [f"  Fix: a choice the tool does not make, one of {', '.join(notation(c) for c in remedy.candidates)}"]
+    lines = ["  Fix (declared; `wxcc-policy fix` writes it once proved):"]
+    for op in remedy.operations:
+        value = "" if op.op == "remove" else f" with {notation(op.value)}" if op.op == "replace" else f" {notation(op.value)}"
+        lines.append(f"    {op.op} {op.path or '/'}{value}")
     return lines
 
 

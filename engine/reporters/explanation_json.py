@@ -13,6 +13,7 @@ from typing import Any
 
 from wxcc_policy import __version__
 from wxcc_policy.evaluation.explanation import Explanation
+from wxcc_policy.evaluation.remedy import Remedy, as_patch
 from wxcc_policy.evaluation.tracer import Binding, Derived
 from wxcc_policy.reporters.explanation import (
     TERMS_DOC,
@@ -142,4 +143,12 @@ def _finding(
         "bindings": [_binding(b, values) for b in bindings],
         "condition": values.shown(condition),
         "uses": _ids(uses, plan),
+        "fix": _fix(finding.remedy),
     }
+
+
+def _fix(remedy: Remedy | None) -> dict[str, Any] | None:
+    """The declared fix: JSON Patch operations, or the candidates of a choice (operations empty)."""
+    if remedy is None:
+        return None
+    return {"operations": as_patch(remedy.operations), "candidates": list(remedy.candidates)}

@@ -4,7 +4,9 @@ One run: every loaded policy is a rule (with the synthetic rules for parse, sche
 evaluation errors), every problem a result with its physical location (relative URI,
 line, column in code points) and its JSON Pointer as logical location. The finding key
 is the partial fingerprint, so an alert survives array reorderings. Waived findings
-carry `suppressions`, findings judged against a reference carry `baselineState`.
+carry `suppressions`, findings judged against a reference carry `baselineState`. A finding
+with a declared fix carries `fixes`: the replacements of its file's text, where it applies
+(evaluation/source_fixes.py).
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from wxcc_policy.evaluation.results import FileResult, Finding, Notice, RuleInfo, RunResult, Waiver, tally
+from wxcc_policy.evaluation.results import FileResult, Finding, Notice, RuleInfo, RunResult, SourceFix, Waiver, tally
 from wxcc_policy.reporters.json_layout import Streamed, pieces
 from wxcc_policy.reporters.locations import artifact_uri, parse_place
 from wxcc_policy.reporters.problems import Problem, fingerprint, problems, rules_of
+from wxcc_policy.reporters.source_fixes import FileFixes
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://wxcc-policy.invalid/"  # the project has no public home yet: one place to change
@@ -42,7 +45,8 @@ def as_dict(run: RunResult, streamed: bool = False) -> dict[str, Any]:
     index = {r.id: i for i, r in enumerate(rules)}
     order = {file: i for i, file in enumerate(dict.fromkeys(r.file for r in run.results))}
     artifacts = Streamed(_artifacts(run, order)) if streamed else list(_artifacts(run, order))
-    results = (_result(p, index, order) for p in problems(run))
+    fixes = FileFixes()
+    results = (_result(p, index, order, fixes) for p in problems(run))
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -147,7 +151,7 @@ def _physical(file: str, line: int, column: int, artifact: dict[str, Any] | None
     return {"physicalLocation": {"artifactLocation": artifact or _artifact_location(file), "region": region}}
 
 
-def _result(problem: Problem, rule_index: dict[str, int], order: dict[str, int]) -> dict[str, Any]:
+def _result(problem: Problem, rule_index: dict[str, int], order: dict[str, int], fixes: FileFixes) -> dict[str, Any]:
     artifact = _artifact_location(problem.file.file, order[problem.file.file])
     location = _physical(problem.file.file, problem.line, problem.column, artifact)
     if problem.pointer is not None:
@@ -160,6 +164,9 @@ def _result(problem: Problem, rule_index: dict[str, int], order: dict[str, int])
         "locations": [location],
         "partialFingerprints": {FINGERPRINT_NAME: _fingerprint(problem, artifact["uri"])},
     }
+    fix = fixes.fix(problem)
+    if fix is not None:
+        result["fixes"] = [_fix(fix, artifact)]
     properties: dict[str, Any] = {"severity": problem.severity}
     if problem.finding is not None:
         properties["key"] = problem.finding.key
@@ -168,6 +175,19 @@ def _result(problem: Problem, rule_index: dict[str, int], order: dict[str, int])
         properties["tenant"] = problem.file.tenant
     result["properties"] = properties
     return result
+
+
+def _fix(fix: SourceFix, artifact: dict[str, Any]) -> dict[str, Any]:
+    """The finding's declared fix as the replacements of its file's text (columns in code
+    points, as every region of the log; the end is exclusive, as SARIF's endColumn is)."""
+    replacements = [
+        {
+            "deletedRegion": {"startLine": e.start_line, "startColumn": e.start_column, "endLine": e.end_line, "endColumn": e.end_column},
+            "insertedContent": {"text": e.text},
+        }
+        for e in fix.edits
+    ]
+    return {"description": {"text": fix.description}, "artifactChanges": [{"artifactLocation": artifact, "replacements": replacements}]}
 
 
 def _fingerprint(problem: Problem, uri: str) -> str:

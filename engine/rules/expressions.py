@@ -31,7 +31,7 @@ def value_at(data: Any, parts: tuple[str | int, ...]) -> Any:
     return data
 
 
-def _located(fn: Fn, where: str) -> Fn:
+def locate_errors(fn: Fn, where: str) -> Fn:
     def located(env: Env) -> Any:
         try:
             return fn(env)
@@ -63,7 +63,7 @@ def compile_expression(
         fn, shape = compiler.compile(node, scope)
     except CompileProblem as exc:
         raise UsageError(exc.message, file.where(parts, exc.offset)) from None
-    return (_located(fn, file.where(parts)) if located else fn), shape
+    return (locate_errors(fn, file.where(parts)) if located else fn), shape
 
 
 def compile_template(
@@ -88,4 +88,4 @@ def compile_template(
     except SyntaxProblem as exc:
         raise UsageError(exc.message, file.where(parts, exc.offset)) from None
     renderer = make_renderer(pieces, escape)
-    return _located(renderer, file.where(parts))
+    return locate_errors(renderer, file.where(parts))

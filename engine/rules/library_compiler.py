@@ -8,10 +8,11 @@ from wxcc_policy.errors import UsageError
 from wxcc_policy.inputs.config_files import YamlFile
 from wxcc_policy.lang.builtins import BUILTINS, Builtin
 from wxcc_policy.lang.compiler import Compiler, Namespace
+from wxcc_policy.lang.inlining import Inline, is_leaf
 from wxcc_policy.lang.names import AS_OF, DOCUMENT, RESERVED
 from wxcc_policy.lang.runtime import CompiledFunction
 from wxcc_policy.lang.shapes import Shape, Shapes
-from wxcc_policy.rules.expressions import compile_expression
+from wxcc_policy.rules.expressions import compile_expression, locate_errors, parse_at
 from wxcc_policy.rules.model import DocumentSpec, Fn, LibraryEntry
 from wxcc_policy.validation.schemas import load_schema
 
@@ -73,12 +74,29 @@ class LibraryCompiler:
                     self.namespace.values[name] = self._value_shape(name)
                 else:
                     self.namespace.functions[name] = (params, self._function_shape(name))
+                    self.namespace.inline[name] = self._inline(name)
 
     def _value_shape(self, name: str) -> Callable[[], Shape]:
         return lambda: self._value(name)[1]
 
     def _function_shape(self, name: str) -> Callable[[], Shape]:
         return lambda: self._function(name)[1]
+
+    def _inline(self, name: str) -> Callable[[], Inline | None]:
+        """What a call of function `name` may inline: its body, if small and a leaf (lang/inlining.py)."""
+        cache: list[Inline | None] = []
+
+        def spec() -> Inline | None:
+            if not cache:
+                self._function(name)  # compiled as written first: its own errors are reported as before
+                file, parts = self._where[name]
+                body = parse_at(file, parts)
+                where = file.where(parts)
+                leaf = is_leaf(body)
+                cache.append(Inline(self.entries[name].params, body, lambda fn: locate_errors(fn, where)) if leaf else None)
+            return cache[0]
+
+        return spec
 
     def _value(self, name: str) -> tuple[Fn, Shape]:
         if name not in self._values:

@@ -9,6 +9,7 @@ from wxcc_policy.lang.compiler import Compiler
 from wxcc_policy.lang.names import PARAMS
 from wxcc_policy.lang.shapes import Shape, object_of
 from wxcc_policy.rules.expressions import compile_expression, compile_template, parse_at, value_at
+from wxcc_policy.rules.fix_compiler import FixCompiler
 from wxcc_policy.rules.guards import impact_value, loop_collection, report_target, target_problem
 from wxcc_policy.rules.library_compiler import LibraryCompiler
 from wxcc_policy.rules.model import Fn, Loop, Parameter, Policy, PolicyInfo, Report
@@ -136,5 +137,6 @@ class PolicyCompiler:
             template("message"),
             report_lets,
             self.impact(),
+            FixCompiler(self.file, self.compiler, self.scope).compile() if "fix" in d else None,
         )
         return Policy(info, defines, loops, lets, check, self.file.where(("assert",)), bulk, report, self.file)
