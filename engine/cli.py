@@ -190,9 +190,10 @@ def command_path(argv: list[str]) -> list[str]:
     for word in argv:
         if not isinstance(group, click.Group) or word.startswith("-"):
             break
-        group = group.commands.get(word)  # type: ignore[assignment]
-        if group is None:
+        found = group.get_command(click.Context(group), word)  # the lazy group imports it if need be
+        if found is None:
             break
+        group = found
         path.append(word)
     return path
 

@@ -418,7 +418,8 @@ def test_the_readme_path_runs_offline_from_the_bundled_responses(runner, tmp_pat
     ],
 )
 def test_options_that_cannot_work_exit_2(runner, args: tuple[str, ...], message: str) -> None:
-    assert run_cli(runner, "export", "webex", *args) == (2, "", f"wxcc-policy: error: {message}\n")
+    see = "(see 'wxcc-policy export webex --help')"
+    assert run_cli(runner, "export", "webex", *args) == (2, "", f"wxcc-policy: error: export webex: {message} {see}\n")
 
 
 @pytest.mark.parametrize(("token", "message"), [("", "no token: set WEBEX_ACCESS_TOKEN"), ("abc\u00e9def", "the token has characters")])
