@@ -52,7 +52,7 @@ def fix(paired: bool, force: bool, in_place: bool, **params: Any) -> None:
     """Write the change (JSON Patch) that fixes the findings of SNAPSHOT whose policies declare a fix.
 
     Each operation is applied in memory and the snapshot checked again: it is written only
-    when it resolves its finding and adds none. The snapshot is never written.
+    when it resolves its finding and adds none. The snapshot is written only with --in-place.
     Exit 1 when findings at or above --fail-on remain once the fixes are applied.
     """
     session = Session(RunOptions.of(params))
